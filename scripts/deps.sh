@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a make target needs, and only those that are missing.
+# Usage: scripts/deps.sh GROUP...   (groups: build test fuzz bench)
+# Idempotent: when everything is present it installs nothing and says nothing.
+set -euo pipefail
+
+declare -A group
+group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev"
+group[test]="libcmocka-dev libcurl4-openssl-dev nodejs npm"
+group[fuzz]="clang libclang-rt-14-dev"
+group[bench]="wrk nginx-light"
+
+want=()
+for g in "$@"; do
+    [ -n "${group[$g]+x}" ] || { echo "deps: unknown group '$g'" >&2; exit 2; }
+    for p in ${group[$g]}; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || want+=("$p")
+    done
+done
+[ ${#want[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing Debian packages: ${want[*]}" >&2
+    echo "deps: run as root, or install them first: sudo apt-get install ${want[*]}" >&2
+    exit 1
+fi
+echo "deps: installing ${want[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null

@@ -1,0 +1,52 @@
+/* config.h: the program's settings, from defaults, OFFBOARD_* environment
+ * variables and command-line flags, in that order of strength.
+ *
+ * Every setting is one row of a table (name, type, default, bounds, help) in
+ * config.c. A bad value stops the program with one line naming the setting. */
+#ifndef OB_CONFIG_H
+#define OB_CONFIG_H
+
+#include <stdio.h>
+
+/* Which commands a setting applies to. */
+#define CFG_DB     0x1u  /* every command that opens the database */
+#define CFG_SERVE  0x2u  /* the HTTP server */
+
+struct config {
+	char db[1024];             /* sqlite:PATH or postgres://... */
+	char listen_host[256];
+	int listen_port;           /* 0: the system picks a free port */
+	int threads;               /* event loops; 0: one per core */
+	long max_body;             /* bytes of a request body */
+	long max_header;           /* bytes of all request headers */
+	int idle_timeout;          /* seconds an idle connection is kept */
+	int session_idle;          /* seconds a session lives without use */
+	int session_max;           /* seconds a session lives at most */
+	int cookie_secure;         /* add Secure to cookies (behind TLS) */
+	int login_max_failures;    /* per account before back-off */
+	int login_ip_max_failures; /* per client address before back-off */
+	int login_lockout_base;    /* seconds of the first back-off, doubling */
+	int login_lockout_max;     /* seconds, the longest back-off */
+	int log_level;             /* enum log_level */
+};
+
+/* A flag of one command only (`ops-key create --name`): value is set to the
+ * borrowed argv string, or stays NULL. */
+struct config_flag {
+	const char *name;          /* without the leading "--" */
+	const char *help;
+	const char **value;
+};
+
+/* Fills cfg from defaults, environment and argv[0..argc) for the settings
+ * in scope, plus the command's own flags. Positional arguments are not
+ * accepted. Returns 0, 1 when --help was asked, or -1 with one line in err
+ * naming the setting and what is wrong. */
+int config_load(struct config *cfg, unsigned scope, int argc, char **argv,
+		const struct config_flag *flags, int nflags, char *err, size_t errcap);
+
+/* Prints the settings in scope and the command's own flags, with their
+ * environment variables and defaults. */
+void config_usage(FILE *out, unsigned scope, const struct config_flag *flags, int nflags);
+
+#endif

@@ -1,0 +1,87 @@
+#include "domain/seller.h"
+
+#include "core/clock.h"
+#include "domain/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum ob_rc seller_create(struct store *st, const struct seller_input *in,
+			 struct seller *out, struct ob_err *err)
+{
+	struct marketplace m;
+	enum ob_rc rc;
+	size_t pwlen = in->password ? strlen(in->password) : 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = text_email(out->email, sizeof(out->email), in->email, "email", err)) != OB_OK ||
+	    (rc = text_copy(out->display_name, sizeof(out->display_name), in->display_name, 1,
+			    "display_name", err)) != OB_OK ||
+	    (rc = text_copy(out->legal_name, sizeof(out->legal_name), in->legal_name, 0,
+			    "legal_name", err)) != OB_OK ||
+	    (rc = text_copy(out->phone, sizeof(out->phone), in->phone, 0, "phone", err)) != OB_OK ||
+	    (rc = text_copy(out->address, sizeof(out->address), in->address, 0, "address", err)) != OB_OK ||
+	    (rc = text_copy(out->tax_id, sizeof(out->tax_id), in->tax_id, 0, "tax_id", err)) != OB_OK)
+		return rc;
+	if (pwlen < SELLER_PASSWORD_MIN || pwlen > SELLER_PASSWORD_MAX)
+		return ob_fail(err, OB_EINVAL, "weak_password", "password",
+			       "password must be %d to %d bytes long", SELLER_PASSWORD_MIN,
+			       SELLER_PASSWORD_MAX);
+	if (in->bank_iban || in->bank_holder) {
+		if ((rc = text_copy(out->bank_holder, sizeof(out->bank_holder), in->bank_holder, 1,
+				    "bank_account.holder", err)) != OB_OK)
+			return rc;
+		if (in->bank_iban == NULL)
+			return ob_fail(err, OB_EINVAL, "missing_field", "bank_account.iban",
+				       "bank_account.iban is required");
+		if ((rc = text_iban(out->bank_iban, sizeof(out->bank_iban), in->bank_iban,
+				    "bank_account.iban", err)) != OB_OK)
+			return rc;
+	}
+	if (in->marketplace == NULL || !id_valid(in->marketplace))
+		return ob_fail(err, OB_EINVAL, "unknown_marketplace", "marketplace",
+			       "marketplace must name an existing marketplace");
+
+	/* Hash before the transaction: Argon2id takes tens of milliseconds and
+	 * must not hold the write lock. */
+	if (crypto_password_hash(in->password, out->password_hash) < 0)
+		return ob_fail(err, OB_ENOMEM, NULL, NULL, "cannot hash password: out of memory");
+	id_new("sel", out->id);
+	out->status = SELLER_ACTIVE;
+	out->created_at = out->updated_at = clock_now();
+
+	if ((rc = store_begin(st, 1, err)) != OB_OK)
+		return rc;
+	rc = store_marketplace_get(st, in->marketplace, &m, err);
+	if (rc == OB_ENOTFOUND) {
+		rc = ob_fail(err, OB_EINVAL, "unknown_marketplace", "marketplace",
+			     "marketplace must name an existing marketplace");
+		goto fail;
+	}
+	if (rc != OB_OK)
+		goto fail;
+	snprintf(out->marketplace_id, sizeof(out->marketplace_id), "%s", m.id);
+	rc = store_seller_insert(st, out, err);
+	if (rc == OB_ECONFLICT)
+		rc = ob_fail(err, OB_ECONFLICT, "email_taken", "email",
+			     "a seller with this e-mail address already exists");
+	if (rc != OB_OK)
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+void seller_iban_masked(const struct seller *s, char *out, size_t cap)
+{
+	size_t n = strlen(s->bank_iban), o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && o + 2 < cap; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[o++] = ' ';
+		out[o++] = (i < 2 || i + 4 >= n) ? s->bank_iban[i] : '*';
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,53 @@
+/* main.c: `offboard COMMAND ...`: one table of commands. */
+#include "cli/cli.h"
+#include "core/crypto.h"
+#include "core/totp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "serve", cmd_serve, "serve the seller and operator API" },
+	{ "migrate", cmd_migrate, "apply pending database migrations" },
+	{ "ops-key", cmd_ops_key, "ops-key create --name NAME: make an operator API key" },
+	{ "version", cmd_version, "print the version" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: offboard COMMAND [options]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nEvery command has --help. Settings also come from OFFBOARD_* variables.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(0, NULL);
+	if (crypto_init() < 0 || totp_init() < 0) {
+		fprintf(stderr, "offboard: cannot initialise the crypto libraries\n");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 2, argv + 2);
+	fprintf(stderr, "offboard: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,648 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "store/sqlite/migrations.h"
+#include "core/clock.h"
+#include "core/log.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 64
+#define BUSY_TIMEOUT_MS 5000
+
+/* Prepared statements are cached by the address of their (static) SQL text. */
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	struct stmt_slot cache[STMT_CACHE];
+};
+
+static struct sqlite_store *S(struct store *st)
+{
+	return (struct sqlite_store *)st;
+}
+
+/* Maps a SQLite failure to the program's result and fills err. */
+static enum ob_rc fail(struct sqlite_store *s, int rc, struct ob_err *err)
+{
+	int base = rc & 0xff;
+
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return ob_fail(err, OB_ECONFLICT, "already_exists", NULL, "already exists");
+	if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+		return ob_fail(err, OB_EBUSY, "database_busy", NULL, "the database is busy, try again");
+	log_kv(LOG_ERROR, "sqlite error", "error", sqlite3_errstr(rc),
+	       "detail", s->db ? sqlite3_errmsg(s->db) : "", NULL);
+	return ob_fail(err, OB_EDB, "database_error", NULL, "database error");
+}
+
+/* Returns the cached statement for sql, reset and unbound, or NULL. */
+static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql, struct ob_err *err)
+{
+	size_t h = ((uintptr_t)sql >> 4) % STMT_CACHE;
+	int rc;
+
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		struct stmt_slot *slot = &s->cache[(h + i) % STMT_CACHE];
+		if (slot->sql == sql) {
+			sqlite3_reset(slot->stmt);
+			sqlite3_clear_bindings(slot->stmt);
+			return slot->stmt;
+		}
+		if (slot->sql == NULL) {
+			rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt, NULL);
+			if (rc != SQLITE_OK) {
+				fail(s, rc, err);
+				return NULL;
+			}
+			slot->sql = sql;
+			return slot->stmt;
+		}
+	}
+	/* The cache holds more slots than the program has statements. */
+	ob_fail(err, OB_EINTERNAL, NULL, NULL, "statement cache full");
+	return NULL;
+}
+
+static void bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+	sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+}
+
+static void col_text(sqlite3_stmt *q, int i, char *out, size_t cap)
+{
+	const unsigned char *v = sqlite3_column_text(q, i);
+	size_t n = v ? (size_t)sqlite3_column_bytes(q, i) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(out, v, n);
+	out[n] = '\0';
+}
+
+/* Runs a statement that returns no row. */
+static enum ob_rc exec_done(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc != SQLITE_DONE) {
+		enum ob_rc r = fail(s, sqlite3_extended_errcode(s->db), err);
+		sqlite3_reset(q);
+		return r;
+	}
+	sqlite3_reset(q);
+	return OB_OK;
+}
+
+/* Steps a query expected to return at most one row: OB_OK with the row
+ * ready to read, OB_ENOTFOUND, or a failure. */
+static enum ob_rc step_row(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc == SQLITE_ROW)
+		return OB_OK;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return ob_fail(err, OB_ENOTFOUND, "not_found", NULL, "not found");
+	}
+	sqlite3_reset(q);
+	return fail(s, sqlite3_extended_errcode(s->db), err);
+}
+
+static enum ob_rc exec_sql(struct sqlite_store *s, const char *sql, struct ob_err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? OB_OK : fail(s, sqlite3_extended_errcode(s->db), err);
+}
+
+static void sq_close(struct store *st)
+{
+	struct sqlite_store *s = S(st);
+
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static enum ob_rc sq_begin(struct store *st, int write, struct ob_err *err)
+{
+	return exec_sql(S(st), write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", err);
+}
+
+static enum ob_rc sq_commit(struct store *st, struct ob_err *err)
+{
+	enum ob_rc rc = exec_sql(S(st), "COMMIT", err);
+
+	if (rc != OB_OK)
+		sqlite3_exec(S(st)->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static void sq_rollback(struct store *st)
+{
+	sqlite3_exec(S(st)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static enum ob_rc sq_ping(struct store *st, struct ob_err *err)
+{
+	struct sqlite_store *s = S(st);
+	static const char sql[] = "SELECT 1";
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+
+	if (q == NULL)
+		return err->rc;
+	rc = step_row(s, q, err);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static enum ob_rc sq_migrate(struct store *st, int *applied, struct ob_err *err)
+{
+	struct sqlite_store *s = S(st);
+	enum ob_rc rc;
+
+	*applied = 0;
+	rc = exec_sql(s, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			 " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)", err);
+	if (rc != OB_OK)
+		return rc;
+	for (;;) {
+		sqlite3_stmt *q = NULL;
+		sqlite3_int64 version = 0;
+		char insert[128];
+
+		/* Each step takes the write lock first, so that several processes
+		 * migrating at once apply every migration exactly once. */
+		if ((rc = exec_sql(s, "BEGIN IMMEDIATE", err)) != OB_OK)
+			return rc;
+		if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+				       -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+			sqlite3_finalize(q);
+			rc = fail(s, sqlite3_extended_errcode(s->db), err);
+			goto out;
+		}
+		version = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		if ((size_t)version > sqlite_migrations_count) {
+			rc = ob_fail(err, OB_EDB, "schema_too_new", NULL,
+				     "database schema version %lld is newer than this program knows (%zu)",
+				     (long long)version, sqlite_migrations_count);
+			goto out;
+		}
+		if ((size_t)version == sqlite_migrations_count) {
+			rc = exec_sql(s, "COMMIT", err);
+			return rc;
+		}
+		if ((rc = exec_sql(s, sqlite_migrations[version], err)) != OB_OK)
+			goto out;
+		snprintf(insert, sizeof(insert),
+			 "INSERT INTO schema_migrations (version, applied_at) VALUES (%lld, %lld)",
+			 (long long)version + 1, (long long)clock_now());
+		if ((rc = exec_sql(s, insert, err)) != OB_OK || (rc = exec_sql(s, "COMMIT", err)) != OB_OK)
+			goto out;
+		(*applied)++;
+		log_kv(LOG_INFO, "migration applied", "backend", "sqlite", NULL);
+	}
+out:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* --- marketplaces --- */
+
+static enum ob_rc sq_marketplace_insert(struct store *st, const struct marketplace *m, struct ob_err *err)
+{
+	static const char sql[] = "INSERT INTO marketplaces (id, name, currency, policy, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5)";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, m->id);
+	bind_text(q, 2, m->name);
+	bind_text(q, 3, m->currency);
+	bind_text(q, 4, m->policy);
+	sqlite3_bind_int64(q, 5, m->created_at);
+	return exec_done(s, q, err);
+}
+
+static enum ob_rc sq_marketplace_get(struct store *st, const char *id, struct marketplace *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT id, name, currency, policy, created_at FROM marketplaces WHERE id = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, id);
+	if ((rc = step_row(s, q, err)) != OB_OK)
+		return rc;
+	col_text(q, 0, out->id, sizeof(out->id));
+	col_text(q, 1, out->name, sizeof(out->name));
+	col_text(q, 2, out->currency, sizeof(out->currency));
+	col_text(q, 3, out->policy, sizeof(out->policy));
+	out->created_at = sqlite3_column_int64(q, 4);
+	sqlite3_reset(q);
+	return OB_OK;
+}
+
+/* --- sellers --- */
+
+#define SELLER_COLUMNS \
+	"id, marketplace_id, email, password_hash, display_name, legal_name, phone, address," \
+	" tax_id, bank_holder, bank_iban, status, totp_secret, totp_pending, totp_last_step," \
+	" created_at, updated_at"
+
+static void seller_from_row(sqlite3_stmt *q, struct seller *out)
+{
+	char status[32];
+	int st;
+
+	col_text(q, 0, out->id, sizeof(out->id));
+	col_text(q, 1, out->marketplace_id, sizeof(out->marketplace_id));
+	col_text(q, 2, out->email, sizeof(out->email));
+	col_text(q, 3, out->password_hash, sizeof(out->password_hash));
+	col_text(q, 4, out->display_name, sizeof(out->display_name));
+	col_text(q, 5, out->legal_name, sizeof(out->legal_name));
+	col_text(q, 6, out->phone, sizeof(out->phone));
+	col_text(q, 7, out->address, sizeof(out->address));
+	col_text(q, 8, out->tax_id, sizeof(out->tax_id));
+	col_text(q, 9, out->bank_holder, sizeof(out->bank_holder));
+	col_text(q, 10, out->bank_iban, sizeof(out->bank_iban));
+	col_text(q, 11, status, sizeof(status));
+	st = seller_status_parse(status);
+	out->status = st < 0 ? SELLER_ACTIVE : (enum seller_status)st;
+	col_text(q, 12, out->totp_secret, sizeof(out->totp_secret));
+	col_text(q, 13, out->totp_pending, sizeof(out->totp_pending));
+	out->totp_last_step = sqlite3_column_int64(q, 14);
+	out->created_at = sqlite3_column_int64(q, 15);
+	out->updated_at = sqlite3_column_int64(q, 16);
+}
+
+static enum ob_rc sq_seller_insert(struct store *st, const struct seller *v, struct ob_err *err)
+{
+	static const char sql[] = "INSERT INTO sellers (" SELLER_COLUMNS ") VALUES"
+				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, v->id);
+	bind_text(q, 2, v->marketplace_id);
+	bind_text(q, 3, v->email);
+	bind_text(q, 4, v->password_hash);
+	bind_text(q, 5, v->display_name);
+	bind_text(q, 6, v->legal_name);
+	bind_text(q, 7, v->phone);
+	bind_text(q, 8, v->address);
+	bind_text(q, 9, v->tax_id);
+	bind_text(q, 10, v->bank_holder);
+	bind_text(q, 11, v->bank_iban);
+	bind_text(q, 12, seller_status_name(v->status));
+	bind_text(q, 13, v->totp_secret);
+	bind_text(q, 14, v->totp_pending);
+	sqlite3_bind_int64(q, 15, v->totp_last_step);
+	sqlite3_bind_int64(q, 16, v->created_at);
+	sqlite3_bind_int64(q, 17, v->updated_at);
+	return exec_done(s, q, err);
+}
+
+static enum ob_rc seller_select(struct sqlite_store *s, const char *sql, const char *arg,
+				struct seller *out, struct ob_err *err)
+{
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, arg);
+	if ((rc = step_row(s, q, err)) != OB_OK)
+		return rc;
+	seller_from_row(q, out);
+	sqlite3_reset(q);
+	return OB_OK;
+}
+
+static enum ob_rc sq_seller_get(struct store *st, const char *id, struct seller *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE id = ?1";
+
+	return seller_select(S(st), sql, id, out, err);
+}
+
+static enum ob_rc sq_seller_get_by_email(struct store *st, const char *email, struct seller *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE email = ?1";
+
+	return seller_select(S(st), sql, email, out, err);
+}
+
+static enum ob_rc sq_seller_set_totp(struct store *st, const struct seller *v, struct ob_err *err)
+{
+	static const char sql[] = "UPDATE sellers SET totp_secret = ?2, totp_pending = ?3,"
+				  " totp_last_step = ?4, updated_at = ?5 WHERE id = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, v->id);
+	bind_text(q, 2, v->totp_secret);
+	bind_text(q, 3, v->totp_pending);
+	sqlite3_bind_int64(q, 4, v->totp_last_step);
+	sqlite3_bind_int64(q, 5, v->updated_at);
+	return exec_done(s, q, err);
+}
+
+/* --- sessions --- */
+
+static enum ob_rc sq_session_insert(struct store *st, const struct session *v, struct ob_err *err)
+{
+	static const char sql[] = "INSERT INTO sessions (token_hash, csrf_hash, seller_id, scope,"
+				  " created_at, last_seen_at, expires_at, password_at, totp_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, v->token_hash);
+	bind_text(q, 2, v->csrf_hash);
+	bind_text(q, 3, v->seller_id);
+	bind_text(q, 4, v->scope == SESSION_HISTORY ? "history" : "seller");
+	sqlite3_bind_int64(q, 5, v->created_at);
+	sqlite3_bind_int64(q, 6, v->last_seen_at);
+	sqlite3_bind_int64(q, 7, v->expires_at);
+	sqlite3_bind_int64(q, 8, v->password_at);
+	sqlite3_bind_int64(q, 9, v->totp_at);
+	return exec_done(s, q, err);
+}
+
+static enum ob_rc sq_session_get(struct store *st, const char *token_hash, struct session *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT token_hash, csrf_hash, seller_id, scope, created_at,"
+				  " last_seen_at, expires_at, password_at, totp_at"
+				  " FROM sessions WHERE token_hash = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+	char scope[16];
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, token_hash);
+	if ((rc = step_row(s, q, err)) != OB_OK)
+		return rc;
+	col_text(q, 0, out->token_hash, sizeof(out->token_hash));
+	col_text(q, 1, out->csrf_hash, sizeof(out->csrf_hash));
+	col_text(q, 2, out->seller_id, sizeof(out->seller_id));
+	col_text(q, 3, scope, sizeof(scope));
+	out->scope = strcmp(scope, "history") == 0 ? SESSION_HISTORY : SESSION_SELLER;
+	out->created_at = sqlite3_column_int64(q, 4);
+	out->last_seen_at = sqlite3_column_int64(q, 5);
+	out->expires_at = sqlite3_column_int64(q, 6);
+	out->password_at = sqlite3_column_int64(q, 7);
+	out->totp_at = sqlite3_column_int64(q, 8);
+	sqlite3_reset(q);
+	return OB_OK;
+}
+
+static enum ob_rc sq_session_touch(struct store *st, const char *token_hash, int64_t now, struct ob_err *err)
+{
+	static const char sql[] = "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, token_hash);
+	sqlite3_bind_int64(q, 2, now);
+	return exec_done(s, q, err);
+}
+
+static enum ob_rc sq_session_delete(struct store *st, const char *token_hash, struct ob_err *err)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, token_hash);
+	return exec_done(s, q, err);
+}
+
+/* --- sign-in throttling --- */
+
+static enum ob_rc sq_throttle_get(struct store *st, const char *key, struct throttle *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT key, failures, last_failure_at, locked_until"
+				  " FROM login_throttle WHERE key = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, key);
+	if ((rc = step_row(s, q, err)) != OB_OK)
+		return rc;
+	col_text(q, 0, out->key, sizeof(out->key));
+	out->failures = sqlite3_column_int(q, 1);
+	out->last_failure_at = sqlite3_column_int64(q, 2);
+	out->locked_until = sqlite3_column_int64(q, 3);
+	sqlite3_reset(q);
+	return OB_OK;
+}
+
+static enum ob_rc sq_throttle_put(struct store *st, const struct throttle *t, struct ob_err *err)
+{
+	static const char sql[] = "INSERT INTO login_throttle (key, failures, last_failure_at, locked_until)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
+				  " failures = excluded.failures, last_failure_at = excluded.last_failure_at,"
+				  " locked_until = excluded.locked_until";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, t->key);
+	sqlite3_bind_int(q, 2, t->failures);
+	sqlite3_bind_int64(q, 3, t->last_failure_at);
+	sqlite3_bind_int64(q, 4, t->locked_until);
+	return exec_done(s, q, err);
+}
+
+static enum ob_rc sq_throttle_delete(struct store *st, const char *key, struct ob_err *err)
+{
+	static const char sql[] = "DELETE FROM login_throttle WHERE key = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, key);
+	return exec_done(s, q, err);
+}
+
+/* --- operator keys --- */
+
+static enum ob_rc sq_ops_key_insert(struct store *st, const struct ops_key *k, struct ob_err *err)
+{
+	static const char sql[] = "INSERT INTO ops_keys (id, name, key_hash, created_at, revoked_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5)";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, k->id);
+	bind_text(q, 2, k->name);
+	bind_text(q, 3, k->key_hash);
+	sqlite3_bind_int64(q, 4, k->created_at);
+	sqlite3_bind_int64(q, 5, k->revoked_at);
+	return exec_done(s, q, err);
+}
+
+static enum ob_rc sq_ops_key_get_by_hash(struct store *st, const char *key_hash, struct ops_key *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT id, name, key_hash, created_at, revoked_at"
+				  " FROM ops_keys WHERE key_hash = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, key_hash);
+	if ((rc = step_row(s, q, err)) != OB_OK)
+		return rc;
+	col_text(q, 0, out->id, sizeof(out->id));
+	col_text(q, 1, out->name, sizeof(out->name));
+	col_text(q, 2, out->key_hash, sizeof(out->key_hash));
+	out->created_at = sqlite3_column_int64(q, 3);
+	out->revoked_at = sqlite3_column_int64(q, 4);
+	sqlite3_reset(q);
+	return OB_OK;
+}
+
+/* --- idempotency --- */
+
+static enum ob_rc sq_idempotency_get(struct store *st, const char *scope, const char *key,
+				     struct idempotency *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT request_hash, status, body, created_at FROM idempotency"
+				  " WHERE scope = ?1 AND key = ?2";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+	enum ob_rc rc;
+	const unsigned char *body;
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, scope);
+	bind_text(q, 2, key);
+	if ((rc = step_row(s, q, err)) != OB_OK)
+		return rc;
+	snprintf(out->scope, sizeof(out->scope), "%s", scope);
+	snprintf(out->key, sizeof(out->key), "%s", key);
+	col_text(q, 0, out->request_hash, sizeof(out->request_hash));
+	out->status = sqlite3_column_int(q, 1);
+	body = sqlite3_column_text(q, 2);
+	out->body = strdup(body ? (const char *)body : "");
+	out->created_at = sqlite3_column_int64(q, 3);
+	sqlite3_reset(q);
+	if (out->body == NULL)
+		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
+	return OB_OK;
+}
+
+static enum ob_rc sq_idempotency_put(struct store *st, const struct idempotency *r, struct ob_err *err)
+{
+	static const char sql[] = "INSERT INTO idempotency (scope, key, request_hash, status, body, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	bind_text(q, 1, r->scope);
+	bind_text(q, 2, r->key);
+	bind_text(q, 3, r->request_hash);
+	sqlite3_bind_int(q, 4, r->status);
+	bind_text(q, 5, r->body);
+	sqlite3_bind_int64(q, 6, r->created_at);
+	return exec_done(s, q, err);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.ping = sq_ping,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.marketplace_insert = sq_marketplace_insert,
+	.marketplace_get = sq_marketplace_get,
+	.seller_insert = sq_seller_insert,
+	.seller_get = sq_seller_get,
+	.seller_get_by_email = sq_seller_get_by_email,
+	.seller_set_totp = sq_seller_set_totp,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_delete = sq_session_delete,
+	.throttle_get = sq_throttle_get,
+	.throttle_put = sq_throttle_put,
+	.throttle_delete = sq_throttle_delete,
+	.ops_key_insert = sq_ops_key_insert,
+	.ops_key_get_by_hash = sq_ops_key_get_by_hash,
+	.idempotency_get = sq_idempotency_get,
+	.idempotency_put = sq_idempotency_put,
+};
+
+enum ob_rc sqlite_store_open(const char *path, struct store **out, struct ob_err *err)
+{
+	struct sqlite_store *s = calloc(1, sizeof(*s));
+	enum ob_rc rc;
+	int src;
+
+	if (s == NULL)
+		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
+	s->base.ops = &sqlite_ops;
+	src = sqlite3_open_v2(path, &s->db,
+			      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (src != SQLITE_OK) {
+		rc = ob_fail(err, OB_EDB, "database_unavailable", "db", "cannot open database %s: %s",
+			     path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if ((rc = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			      " PRAGMA foreign_keys=ON;", err)) != OB_OK)
+		goto fail;
+	*out = &s->base;
+	return OB_OK;
+fail:
+	sqlite3_close(s->db);
+	free(s);
+	return rc;
+}
