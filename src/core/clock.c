@@ -44,6 +44,16 @@ static int days_in_month(int year, int month)
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
+/* Whether s starts with shape, where 'd' stands for one ASCII digit: sscanf's
+ * %d alone would also take a sign or leading spaces ("2026-+1-01", "+-1:00"). */
+static int has_shape(const char *s, const char *shape)
+{
+	for (; *shape; s++, shape++)
+		if (*shape == 'd' ? *s < '0' || *s > '9' : *s != *shape)
+			return 0;
+	return 1;
+}
+
 int clock_parse(const char *s, int64_t *t)
 {
 	int y, mo, d, h, mi, sec, n = 0;
@@ -51,7 +61,8 @@ int clock_parse(const char *s, int64_t *t)
 	const char *p;
 	struct tm tm;
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+	if (!has_shape(s, "dddd-dd-ddTdd:dd:dd") ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
 		return -1;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
 	    mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
@@ -68,7 +79,8 @@ int clock_parse(const char *s, int64_t *t)
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		int oh, om, m = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 || oh > 23 || om > 59)
+		if (!has_shape(p + 1, "dd:dd") ||
+		    sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 || oh > 23 || om > 59)
 			return -1;
 		off = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
 		p += 6;

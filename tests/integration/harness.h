@@ -1,0 +1,67 @@
+/* harness.h: runs the real `offboard serve` on a free loopback port against
+ * a fresh SQLite file, and speaks HTTP to it through libcurl. */
+#ifndef OB_HARNESS_H
+#define OB_HARNESS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct server {
+	pid_t pid;
+	char dir[64];        /* temporary folder of the database */
+	char db[128];        /* sqlite:DIR/offboard.db */
+	char base[64];       /* http://127.0.0.1:PORT */
+	char ops_key[128];
+};
+
+struct response {
+	long status;
+	char *body;          /* malloc'ed, NUL-terminated */
+	size_t len;
+	char *headers;       /* malloc'ed raw header block */
+	json_t *json;        /* parsed body when JSON, else NULL */
+};
+
+/* Starts a server with extra flags (NULL-terminated list, may be NULL),
+ * after making an operator key. Aborts the test program on failure. */
+void server_start(struct server *s, const char *const *extra);
+
+/* Stops it with SIGTERM and returns its exit status (0 when it shut down
+ * cleanly; under the sanitizers, also without leaks). */
+int server_stop(struct server *s);
+
+/* One request. headers is a NULL-terminated list of "Name: value" (may be
+ * NULL); body may be NULL. The response is owned by the caller
+ * (response_free). */
+void http(const struct server *s, const char *method, const char *path,
+	  const char *const *headers, const char *body, size_t body_len, struct response *r);
+
+/* http() with JSON body text and Content-Type: application/json. */
+void http_json(const struct server *s, const char *method, const char *path,
+	       const char *const *headers, const char *json, struct response *r);
+
+void response_free(struct response *r);
+
+/* The value of a response header (case-insensitive name) copied into out,
+ * or NULL. */
+const char *response_header(const struct response *r, const char *name, char *out, size_t cap);
+
+/* The error code of an error response, or "". */
+const char *error_code(const struct response *r);
+
+/* Runs the operator API: POST body to path with the server's key. */
+void ops_post(const struct server *s, const char *path, const char *json, struct response *r);
+
+/* A seller's sign-in: cookie header line and CSRF header line. */
+struct seller_login {
+	char cookie[128];    /* "Cookie: ob_session=..." */
+	char csrf[128];      /* "X-CSRF-Token: ..." */
+	char seller_id[40];
+};
+
+/* Signs in; returns the HTTP status, fills login on 201. */
+long seller_sign_in(const struct server *s, const char *email, const char *password,
+		    const char *totp, struct seller_login *login);
+
+#endif
