@@ -70,8 +70,9 @@ db="sqlite:$tmp/offboard.db"
 ops_key=$("$bin" ops-key create --name bench --db "$db" 2>>"$tmp/offboard.log" | tail -n 1)
 [ -n "$ops_key" ] || die "ops-key create printed no key"
 
+: >"$tmp/offboard.out"
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --threads "$ncpu" --log-level warn \
-	>"$tmp/offboard.out" 2>>"$tmp/offboard.log" &
+	>>"$tmp/offboard.out" 2>>"$tmp/offboard.log" &
 srv_pid=$!
 base=""
 for _ in $(seq 100); do
@@ -247,6 +248,7 @@ fi
 ratio=$(awk -v a="$rps_offboard" -v b="$rps_nginx" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
 met=$(awk -v a="$rps_offboard" -v b="$rps_nginx" -v aim="$AIM" \
 	'BEGIN { print (b > 0 && a >= aim * b) ? "met" : "NOT met" }')
+[ "$failed" -eq 0 ] || met="not judged (a run failed)"
 
 echo
 printf '%-10s %14s %12s %10s\n' name requests/s "p99 (ms)" non-2xx

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p tests/out
 passed=0 failed=0
 
-step() {  # step NAME COMMAND...: runs one suite, counts it
+step() {  # step NAME COMMAND...: runs one step, counts it as one test
 	local name=$1; shift
 	echo "== $name"
 	if "$@"; then passed=$((passed + 1)); echo "== $name: ok"
@@ -20,15 +20,30 @@ setup() {  # setup DIR [meson options...]
 	ninja -C "$dir" >/dev/null
 }
 
-suite() {  # suite DIR: meson's test run, with logs kept
-	meson test -C "$1" --print-errorlogs --num-processes 2
+suite() {  # suite NAME DIR: meson's test run; each test program counts
+	local name=$1 dir=$2 log rc ok bad
+	echo "== $name"
+	log=$(mktemp)
+	meson test -C "$dir" --print-errorlogs --num-processes 2 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$log")
+	bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {n += $NF} END {print n + 0}' "$log")
+	rm -f "$log"
+	passed=$((passed + ${ok:-0})) failed=$((failed + bad))
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then failed=$((failed + 1)); fi
+	echo "== $name: ${ok:-0} ok, $bad failed"
 }
 
-step "build" setup build
-step "tests" suite build
-step "build (asan+ubsan)" setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+build() {  # build DIR [meson options...]: a failed build counts as a failure
+	echo "== build $1"
+	setup "$@" || { failed=$((failed + 1)); echo "== build $1: FAILED"; }
+}
+
+build build
+suite "tests" build
+build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	step "tests (asan+ubsan)" suite build-asan
+	suite "tests (asan+ubsan)" build-asan
 for extra in tests/*.sh; do
 	[ -e "$extra" ] && step "$(basename "$extra" .sh)" "$extra"
 done
