@@ -124,12 +124,16 @@ for t in client_body proxy fastcgi uwsgi scgi; do
 		temp_paths+="    ${t}_temp_path $tmp/nginx/${t}_temp;"$'\n'
 done
 
-# A port nobody listens on; nginx binding it may still lose a race, so retry.
+# A port below the kernel's ephemeral range (so that no client connection,
+# wrk's included, holds it) that nobody uses; nginx binding it may still lose
+# a race, so the caller retries.
 free_port() {
-	local p
+	local p lo=32768 span
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	span=$((lo > 11024 ? lo - 10000 : 1000))
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+		p=$((10000 + RANDOM % span))
+		ss -Htan "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
 	done
 	return 1
 }
@@ -178,7 +182,7 @@ CONF
 	stop "$ngx_pid"
 	ngx_pid=""
 	echo "bench: nginx did not start on port $ngx_port (attempt $attempt)" >&2
-	cat "$tmp/nginx/stdout" >&2 || true
+	tail -n 5 "$tmp/nginx/stdout" "$tmp/nginx/error.log" >&2 2>/dev/null || true
 done
 [ -n "$ngx_base" ] || die "nginx did not start"
 

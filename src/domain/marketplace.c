@@ -1,6 +1,7 @@
 #include "domain/marketplace.h"
 
 #include "core/clock.h"
+#include "core/money.h"
 #include "domain/text.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@ enum ob_rc marketplace_create(struct store *st, const struct marketplace_input *
 			       "id must be 1 to 31 letters, digits, '_' or '-'");
 	if ((rc = text_copy(out->name, sizeof(out->name), in->name, 1, "name", err)) != OB_OK)
 		return rc;
-	if (!text_is_currency(in->currency))
+	if (money_exponent(in->currency) < 0)
 		return ob_fail(err, OB_EINVAL, "invalid_currency", "currency",
 			       "currency must be an ISO 4217 code such as USD");
 	if (!id_valid(policy))

@@ -73,6 +73,33 @@ fail:
 	return rc;
 }
 
+enum ob_rc seller_for_record(struct store *st, const char *seller_id, const char *currency,
+			     struct seller *out, struct ob_err *err)
+{
+	struct seller s;
+	struct marketplace m;
+	enum ob_rc rc;
+
+	if (seller_id == NULL || !id_valid(seller_id))
+		return ob_fail(err, OB_EINVAL, "unknown_seller", "seller_id", "no seller has this id");
+	rc = store_seller_get(st, seller_id, &s, err);
+	if (rc == OB_ENOTFOUND || (rc == OB_OK && s.status == SELLER_PURGED))
+		return ob_fail(err, OB_EINVAL, "unknown_seller", "seller_id", "no seller has this id");
+	if (rc != OB_OK)
+		return rc;
+	if (currency) {
+		if ((rc = store_marketplace_get(st, s.marketplace_id, &m, err)) != OB_OK)
+			return rc;
+		if (strcmp(m.currency, currency) != 0)
+			return ob_fail(err, OB_EINVAL, "currency_mismatch", "currency",
+				       "the seller's marketplace trades in %s, not %.3s", m.currency, currency);
+	}
+	if (out)
+		*out = s;
+	crypto_wipe(&s, sizeof(s));
+	return OB_OK;
+}
+
 void seller_iban_masked(const struct seller *s, char *out, size_t cap)
 {
 	size_t n = strlen(s->bank_iban), o = 0;

@@ -27,6 +27,13 @@ struct seller_input {
 enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 			 struct seller *out, struct ob_err *err);
 
+/* Finds the seller a record of the operator's belongs to, and checks that
+ * currency (unless NULL) is the seller's marketplace currency. OB_EINVAL
+ * "unknown_seller" (field seller_id) or "currency_mismatch" (field
+ * currency); store failures as they come. *out may be NULL. */
+enum ob_rc seller_for_record(struct store *st, const char *seller_id, const char *currency,
+			     struct seller *out, struct ob_err *err);
+
 /* Writes the IBAN as shown to people, all but the last four characters
  * hidden ("DE** **** **** **** **30 00"), into out (48 bytes); empty when
  * there is none. */

@@ -1,5 +1,8 @@
 #include "domain/text.h"
 
+#include "core/id.h"
+#include "core/money.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -48,12 +51,6 @@ bad:
 	return ob_fail(err, OB_EINVAL, "invalid_email", field, "%s is not an e-mail address", field);
 }
 
-int text_is_currency(const char *s)
-{
-	return s && strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' &&
-	       s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z';
-}
-
 enum ob_rc text_iban(char *out, size_t cap, const char *src, const char *field,
 		     struct ob_err *err)
 {
@@ -90,4 +87,27 @@ enum ob_rc text_iban(char *out, size_t cap, const char *src, const char *field,
 	return OB_OK;
 bad:
 	return ob_fail(err, OB_EINVAL, "invalid_iban", field, "%s is not a valid IBAN", field);
+}
+
+enum ob_rc text_record_id(char *out, const char *given, const char *prefix, struct ob_err *err)
+{
+	if (given == NULL) {
+		id_new(prefix, out);
+		return OB_OK;
+	}
+	if (!id_valid(given))
+		return ob_fail(err, OB_EINVAL, "invalid_id", "id",
+			       "id must be 1 to 31 letters, digits, '_' or '-'");
+	snprintf(out, ID_MAX, "%s", given);
+	return OB_OK;
+}
+
+enum ob_rc text_amount(int64_t amount, int allow_negative, const char *field, struct ob_err *err)
+{
+	if ((amount < 0 && !allow_negative) || amount > MONEY_MAX || amount < -MONEY_MAX)
+		return ob_fail(err, OB_EINVAL, "invalid_amount", field,
+			       allow_negative ? "%s must be at most %lld in size"
+					      : "%s must be from 0 to %lld",
+			       field, (long long)MONEY_MAX);
+	return OB_OK;
 }

@@ -1,11 +1,12 @@
 /* text.h: checks of text that comes from outside, shared by the domain
- * modules: bounded copies, e-mail addresses, currencies, IBANs. */
+ * modules: bounded copies, e-mail addresses, IBANs, operator-chosen ids. */
 #ifndef OB_TEXT_H
 #define OB_TEXT_H
 
 #include "core/err.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Copies src into out (cap bytes). NULL src is an empty string; when
  * required, empty is OB_EINVAL "missing_field". Too long for out, or with
@@ -17,12 +18,18 @@ enum ob_rc text_copy(char *out, size_t cap, const char *src, int required,
 enum ob_rc text_email(char *out, size_t cap, const char *src, const char *field,
 		      struct ob_err *err);
 
-/* Returns 1 for three capital letters (ISO 4217 form). */
-int text_is_currency(const char *s);
-
 /* Checks an IBAN (spaces allowed, ISO 13616 check digits) and writes it
  * without spaces, in capitals, into out (35 bytes). */
 enum ob_rc text_iban(char *out, size_t cap, const char *src, const char *field,
 		     struct ob_err *err);
+
+/* Writes the id of a new record into out (ID_MAX): the operator's own id
+ * when given (checked: OB_EINVAL "invalid_id" naming field "id"), else a
+ * new random one with prefix. */
+enum ob_rc text_record_id(char *out, const char *given, const char *prefix, struct ob_err *err);
+
+/* Checks an amount of money from outside: 0 (or, with allow_negative, any
+ * sign) up to MONEY_MAX in magnitude. OB_EINVAL "invalid_amount". */
+enum ob_rc text_amount(int64_t amount, int allow_negative, const char *field, struct ob_err *err);
 
 #endif

@@ -22,4 +22,30 @@ enum ob_rc h_totp_verify(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_marketplace_create(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_seller_create(struct req *r, struct ob_err *err);
 
+/* h_ops_facts.c; order_input_decode() also serves the importer */
+struct order_input;
+enum ob_rc order_input_decode(const json_t *body, struct order_input *in, struct ob_err *err);
+enum ob_rc h_ops_listing_create(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_listing_update(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_order_create(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_order_update(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_dispute_create(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_dispute_update(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_ledger_create(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_ledger_reverse(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_payout_update(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_inventory_set(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_service_create(struct req *r, struct ob_err *err);
+
+/* h_records.c */
+enum ob_rc h_orders_list(struct req *r, struct ob_err *err);
+enum ob_rc h_order_get(struct req *r, struct ob_err *err);
+enum ob_rc h_disputes_list(struct req *r, struct ob_err *err);
+enum ob_rc h_ledger_list(struct req *r, struct ob_err *err);
+enum ob_rc h_payouts_list(struct req *r, struct ob_err *err);
+enum ob_rc h_listings_list(struct req *r, struct ob_err *err);
+enum ob_rc h_inventory_list(struct req *r, struct ob_err *err);
+enum ob_rc h_services_list(struct req *r, struct ob_err *err);
+enum ob_rc h_balance_get(struct req *r, struct ob_err *err);
+
 #endif

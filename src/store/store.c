@@ -93,6 +93,52 @@ FORWARD(ops_key_get_by_hash, (struct store *st, const char *key_hash, struct ops
 FORWARD(idempotency_get, (struct store *st, const char *scope, const char *key, struct idempotency *out, struct ob_err *err), (st, scope, key, out, err))
 FORWARD(idempotency_put, (struct store *st, const struct idempotency *rec, struct ob_err *err), (st, rec, err))
 
+FORWARD(seller_set_status, (struct store *st, const char *id, enum seller_status status, int64_t now, struct ob_err *err), (st, id, status, now, err))
+FORWARD(listing_insert, (struct store *st, const struct listing *l, struct ob_err *err), (st, l, err))
+FORWARD(listing_get, (struct store *st, const char *id, struct listing *out, struct ob_err *err), (st, id, out, err))
+FORWARD(listing_set_status, (struct store *st, const char *id, enum listing_status status, int64_t now, struct ob_err *err), (st, id, status, now, err))
+FORWARD(listings_list, (struct store *st, const struct page_query *q, struct listing *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
+FORWARD(order_insert, (struct store *st, const struct order *o, struct ob_err *err), (st, o, err))
+FORWARD(order_item_insert, (struct store *st, const struct order_item *it, struct ob_err *err), (st, it, err))
+FORWARD(order_get, (struct store *st, const char *id, struct order *out, struct ob_err *err), (st, id, out, err))
+FORWARD(order_update, (struct store *st, const struct order *o, struct ob_err *err), (st, o, err))
+FORWARD(order_items, (struct store *st, const char *order_id, struct order_item *out, size_t cap, size_t *n, struct ob_err *err), (st, order_id, out, cap, n, err))
+FORWARD(orders_list, (struct store *st, const struct page_query *q, struct order *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
+FORWARD(dispute_insert, (struct store *st, const struct dispute *d, struct ob_err *err), (st, d, err))
+FORWARD(dispute_get, (struct store *st, const char *id, struct dispute *out, struct ob_err *err), (st, id, out, err))
+FORWARD(dispute_update, (struct store *st, const struct dispute *d, struct ob_err *err), (st, d, err))
+FORWARD(disputes_list, (struct store *st, const struct page_query *q, struct dispute *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
+FORWARD(ledger_insert, (struct store *st, const struct ledger_txn *t, struct ob_err *err), (st, t, err))
+FORWARD(ledger_get, (struct store *st, const char *id, struct ledger_txn *out, struct ob_err *err), (st, id, out, err))
+FORWARD(ledger_list, (struct store *st, const struct page_query *q, struct ledger_txn *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
+FORWARD(balances_get, (struct store *st, const char *seller_id, struct balance *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
+FORWARD(balance_put, (struct store *st, const struct balance *b, struct ob_err *err), (st, b, err))
+FORWARD(payout_insert, (struct store *st, const struct payout *p, struct ob_err *err), (st, p, err))
+FORWARD(payout_get, (struct store *st, const char *id, struct payout *out, struct ob_err *err), (st, id, out, err))
+FORWARD(payout_update, (struct store *st, const struct payout *p, struct ob_err *err), (st, p, err))
+FORWARD(payouts_list, (struct store *st, const struct page_query *q, struct payout *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
+FORWARD(inventory_put, (struct store *st, const struct inventory *inv, struct ob_err *err), (st, inv, err))
+FORWARD(inventory_list, (struct store *st, const char *seller_id, struct inventory *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
+FORWARD(service_insert, (struct store *st, const struct service *sv, struct ob_err *err), (st, sv, err))
+FORWARD(services_list, (struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
+FORWARD(check, (struct store *st, void (*report)(void *arg, const char *what), void *arg, int *violations, struct ob_err *err), (st, report, arg, violations, err))
+
+const char *const listing_status_names[] = { "active", "inactive", NULL };
+const char *const order_status_names[] = { "pending", "unshipped", "shipped", "delivered",
+					   "cancelled", "refunded", "returned", NULL };
+const char *const dispute_kind_names[] = { "a_to_z_claim", "chargeback", "return_request", "other", NULL };
+const char *const dispute_status_names[] = { "open", "closed", NULL };
+const char *const payout_status_names[] = { "requested", "sent", "settled", "failed", NULL };
+const char *const service_kind_names[] = { "selling_plan", "advertising", "fulfilment", NULL };
+
+int store_enum_parse(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
 static const char *const status_names[] = {
 	[SELLER_ACTIVE] = "active",
 	[SELLER_CLOSURE_REQUESTED] = "closure_requested",

@@ -100,6 +100,154 @@ struct idempotency {
 	int64_t created_at;
 };
 
+/* --- marketplace facts --- */
+
+/* Names of enum values as stored and shown; each array is indexed by its
+ * enum and ends with NULL. store_enum_parse() answers -1 for unknown text. */
+extern const char *const listing_status_names[];
+extern const char *const order_status_names[];
+extern const char *const dispute_kind_names[];
+extern const char *const dispute_status_names[];
+extern const char *const payout_status_names[];
+extern const char *const service_kind_names[];
+int store_enum_parse(const char *const *names, const char *s);
+
+enum listing_status { LISTING_ACTIVE, LISTING_INACTIVE };
+
+struct listing {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	char sku[101];
+	char title[501];
+	int64_t price_minor;
+	char currency[4];
+	enum listing_status status;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+enum order_status {
+	ORDER_PENDING, ORDER_UNSHIPPED, ORDER_SHIPPED, ORDER_DELIVERED,
+	ORDER_CANCELLED, ORDER_REFUNDED, ORDER_RETURNED,
+};
+
+struct order {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	enum order_status status;
+	int64_t total_minor;
+	char currency[4];
+	char buyer_name[201];
+	char ship_address[501];
+	int64_t placed_at;
+	int64_t delivered_at;           /* 0 until delivered */
+	int64_t return_window_ends_at;  /* 0 until delivered */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+struct order_item {
+	char order_id[ID_MAX];
+	int line;                        /* 1, 2, ... within the order */
+	char sku[101];
+	char title[501];
+	int64_t quantity;
+	int64_t unit_price_minor;
+};
+
+enum dispute_kind { DISPUTE_A_TO_Z, DISPUTE_CHARGEBACK, DISPUTE_RETURN_REQUEST, DISPUTE_OTHER };
+enum dispute_status { DISPUTE_OPEN, DISPUTE_CLOSED };
+
+struct dispute {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	char order_id[ID_MAX];          /* empty when not about one order */
+	enum dispute_kind kind;
+	enum dispute_status status;
+	int64_t amount_minor;
+	char currency[4];
+	int64_t opened_at;
+	int64_t closed_at;              /* 0 while open */
+};
+
+/* One balanced ledger transaction, as the seller sees it: the type, the
+ * amount it was about and its postings (each to an account of the seller's
+ * sub-ledger; they sum to zero). */
+#define LEDGER_MAX_POSTINGS 4
+
+struct posting {
+	char account[24];
+	int64_t amount_minor;
+};
+
+struct ledger_txn {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	char type[24];
+	int64_t amount_minor;
+	char currency[4];
+	char order_id[ID_MAX];
+	char payout_id[ID_MAX];
+	char memo[201];
+	char reverses_id[ID_MAX];       /* the transaction this one reverses, or empty */
+	int64_t created_at;
+	struct posting postings[LEDGER_MAX_POSTINGS];
+	int npostings;
+};
+
+/* The maintained balance of one account of a seller. */
+struct balance {
+	char seller_id[ID_MAX];
+	char account[24];
+	char currency[4];
+	int64_t amount_minor;
+};
+
+enum payout_status { PAYOUT_REQUESTED, PAYOUT_SENT, PAYOUT_SETTLED, PAYOUT_FAILED };
+
+struct payout {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	int64_t amount_minor;
+	char currency[4];
+	enum payout_status status;
+	char iban_masked[48];           /* where it went, as shown */
+	char failure_reason[201];
+	int64_t requested_at;
+	int64_t updated_at;
+};
+
+struct inventory {
+	char seller_id[ID_MAX];
+	char sku[101];
+	int64_t units;
+	int64_t updated_at;
+};
+
+enum service_kind { SERVICE_SELLING_PLAN, SERVICE_ADVERTISING, SERVICE_FULFILMENT };
+
+struct service {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	enum service_kind kind;
+	int64_t monthly_fee_minor;
+	char currency[4];
+	int active;
+	int64_t started_at;
+	int64_t ended_at;               /* 0 while active */
+};
+
+/* One page of a seller's records, newest first, by keyset: rows strictly
+ * older than (after_time, after_id) when after_id is set. */
+struct page_query {
+	const char *seller_id;
+	int status;                     /* enum value, or -1 for any */
+	int64_t from, to;               /* time range [from, to); 0: open */
+	int64_t after_time;
+	const char *after_id;           /* NULL: the first page */
+	size_t limit;                   /* rows wanted; out has room for them */
+};
+
 struct store;
 
 struct store_ops {
@@ -118,6 +266,46 @@ struct store_ops {
 	enum ob_rc (*seller_get)(struct store *st, const char *id, struct seller *out, struct ob_err *err);
 	enum ob_rc (*seller_get_by_email)(struct store *st, const char *email, struct seller *out, struct ob_err *err);
 	enum ob_rc (*seller_set_totp)(struct store *st, const struct seller *s, struct ob_err *err);
+
+	enum ob_rc (*seller_set_status)(struct store *st, const char *id, enum seller_status status, int64_t now, struct ob_err *err);
+
+	enum ob_rc (*listing_insert)(struct store *st, const struct listing *l, struct ob_err *err);
+	enum ob_rc (*listing_get)(struct store *st, const char *id, struct listing *out, struct ob_err *err);
+	enum ob_rc (*listing_set_status)(struct store *st, const char *id, enum listing_status status, int64_t now, struct ob_err *err);
+	enum ob_rc (*listings_list)(struct store *st, const struct page_query *q, struct listing *out, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*order_insert)(struct store *st, const struct order *o, struct ob_err *err);
+	enum ob_rc (*order_item_insert)(struct store *st, const struct order_item *it, struct ob_err *err);
+	enum ob_rc (*order_get)(struct store *st, const char *id, struct order *out, struct ob_err *err);
+	enum ob_rc (*order_update)(struct store *st, const struct order *o, struct ob_err *err);
+	enum ob_rc (*order_items)(struct store *st, const char *order_id, struct order_item *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*orders_list)(struct store *st, const struct page_query *q, struct order *out, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*dispute_insert)(struct store *st, const struct dispute *d, struct ob_err *err);
+	enum ob_rc (*dispute_get)(struct store *st, const char *id, struct dispute *out, struct ob_err *err);
+	enum ob_rc (*dispute_update)(struct store *st, const struct dispute *d, struct ob_err *err);
+	enum ob_rc (*disputes_list)(struct store *st, const struct page_query *q, struct dispute *out, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*ledger_insert)(struct store *st, const struct ledger_txn *t, struct ob_err *err);
+	enum ob_rc (*ledger_get)(struct store *st, const char *id, struct ledger_txn *out, struct ob_err *err);
+	enum ob_rc (*ledger_list)(struct store *st, const struct page_query *q, struct ledger_txn *out, size_t *n, struct ob_err *err);
+	enum ob_rc (*balances_get)(struct store *st, const char *seller_id, struct balance *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*balance_put)(struct store *st, const struct balance *b, struct ob_err *err);
+
+	enum ob_rc (*payout_insert)(struct store *st, const struct payout *p, struct ob_err *err);
+	enum ob_rc (*payout_get)(struct store *st, const char *id, struct payout *out, struct ob_err *err);
+	enum ob_rc (*payout_update)(struct store *st, const struct payout *p, struct ob_err *err);
+	enum ob_rc (*payouts_list)(struct store *st, const struct page_query *q, struct payout *out, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*inventory_put)(struct store *st, const struct inventory *inv, struct ob_err *err);
+	enum ob_rc (*inventory_list)(struct store *st, const char *seller_id, struct inventory *out, size_t cap, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*service_insert)(struct store *st, const struct service *sv, struct ob_err *err);
+	enum ob_rc (*services_list)(struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err);
+
+	/* Invariant checks for `offboard check`: each calls report once per
+	 * violation with a description, and returns the count in *violations. */
+	enum ob_rc (*check)(struct store *st, void (*report)(void *arg, const char *what), void *arg, int *violations, struct ob_err *err);
 
 	enum ob_rc (*session_insert)(struct store *st, const struct session *s, struct ob_err *err);
 	enum ob_rc (*session_get)(struct store *st, const char *token_hash, struct session *out, struct ob_err *err);
@@ -181,6 +369,37 @@ STORE_FN(ops_key_get_by_hash, const char *key_hash, struct ops_key *out);
 /* out->body is malloc'ed; the caller frees it. */
 STORE_FN(idempotency_get, const char *scope, const char *key, struct idempotency *out);
 STORE_FN(idempotency_put, const struct idempotency *rec);
+STORE_FN(seller_set_status, const char *id, enum seller_status status, int64_t now);
+STORE_FN(listing_insert, const struct listing *l);     /* OB_ECONFLICT: id or (seller, sku) taken */
+STORE_FN(listing_get, const char *id, struct listing *out);
+STORE_FN(listing_set_status, const char *id, enum listing_status status, int64_t now);
+STORE_FN(listings_list, const struct page_query *q, struct listing *out, size_t *n);
+STORE_FN(order_insert, const struct order *o);         /* OB_ECONFLICT: id taken */
+STORE_FN(order_item_insert, const struct order_item *it);
+STORE_FN(order_get, const char *id, struct order *out);
+STORE_FN(order_update, const struct order *o);         /* status and times */
+STORE_FN(order_items, const char *order_id, struct order_item *out, size_t cap, size_t *n);
+STORE_FN(orders_list, const struct page_query *q, struct order *out, size_t *n);
+STORE_FN(dispute_insert, const struct dispute *d);
+STORE_FN(dispute_get, const char *id, struct dispute *out);
+STORE_FN(dispute_update, const struct dispute *d);     /* status and closed_at */
+STORE_FN(disputes_list, const struct page_query *q, struct dispute *out, size_t *n);
+/* Stores a transaction and its postings; balances are the caller's
+ * (domain/ledger.c), in the same database transaction. */
+STORE_FN(ledger_insert, const struct ledger_txn *t);   /* OB_ECONFLICT: id taken, or already reversed */
+STORE_FN(ledger_get, const char *id, struct ledger_txn *out);
+STORE_FN(ledger_list, const struct page_query *q, struct ledger_txn *out, size_t *n);
+STORE_FN(balances_get, const char *seller_id, struct balance *out, size_t cap, size_t *n);
+STORE_FN(balance_put, const struct balance *b);       /* insert or replace */
+STORE_FN(payout_insert, const struct payout *p);
+STORE_FN(payout_get, const char *id, struct payout *out);
+STORE_FN(payout_update, const struct payout *p);       /* status, reason, updated_at */
+STORE_FN(payouts_list, const struct page_query *q, struct payout *out, size_t *n);
+STORE_FN(inventory_put, const struct inventory *inv);  /* insert or replace */
+STORE_FN(inventory_list, const char *seller_id, struct inventory *out, size_t cap, size_t *n);
+STORE_FN(service_insert, const struct service *sv);
+STORE_FN(services_list, const char *seller_id, struct service *out, size_t cap, size_t *n);
+STORE_FN(check, void (*report)(void *arg, const char *what), void *arg, int *violations);
 #undef STORE_FN
 
 /* The name of a status as stored and shown ("active", "closure_requested"...);

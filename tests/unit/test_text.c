@@ -80,10 +80,12 @@ static void copies(void **state)
 	assert_string_equal(out, "");
 	assert_int_equal(text_copy(out, sizeof(out), "a\x01", 0, "f", &err), OB_EINVAL);
 	assert_string_equal(err.code, "invalid_characters");
-	assert_true(text_is_currency("EUR"));
-	assert_false(text_is_currency("eur"));
-	assert_false(text_is_currency("EURO"));
-	assert_false(text_is_currency(NULL));
+	assert_int_equal(text_amount(0, 0, "a", &err), OB_OK);
+	assert_int_equal(text_amount(-1, 0, "a", &err), OB_EINVAL);
+	assert_int_equal(text_amount(-1, 1, "a", &err), OB_OK);
+	assert_int_equal(text_amount(INT64_MAX, 1, "a", &err), OB_EINVAL);
+	assert_int_equal(text_amount(INT64_MIN, 1, "a", &err), OB_EINVAL);
+	assert_string_equal(err.code, "invalid_amount");
 }
 
 int main(void)

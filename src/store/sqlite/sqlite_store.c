@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_internal.h"
 #include "core/clock.h"
 #include "core/log.h"
 
@@ -10,28 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 64
-#define BUSY_TIMEOUT_MS 5000
-
-/* Prepared statements are cached by the address of their (static) SQL text. */
-struct stmt_slot {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-struct sqlite_store {
-	struct store base;
-	sqlite3 *db;
-	struct stmt_slot cache[STMT_CACHE];
-};
-
-static struct sqlite_store *S(struct store *st)
-{
-	return (struct sqlite_store *)st;
-}
-
-/* Maps a SQLite failure to the program's result and fills err. */
-static enum ob_rc fail(struct sqlite_store *s, int rc, struct ob_err *err)
+enum ob_rc sq_fail(struct sqlite_store *s, int rc, struct ob_err *err)
 {
 	int base = rc & 0xff;
 
@@ -44,8 +24,7 @@ static enum ob_rc fail(struct sqlite_store *s, int rc, struct ob_err *err)
 	return ob_fail(err, OB_EDB, "database_error", NULL, "database error");
 }
 
-/* Returns the cached statement for sql, reset and unbound, or NULL. */
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql, struct ob_err *err)
+sqlite3_stmt *sq_prep(struct sqlite_store *s, const char *sql, struct ob_err *err)
 {
 	size_t h = ((uintptr_t)sql >> 4) % STMT_CACHE;
 	int rc;
@@ -60,7 +39,7 @@ static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql, struct ob_err
 		if (slot->sql == NULL) {
 			rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt, NULL);
 			if (rc != SQLITE_OK) {
-				fail(s, rc, err);
+				sq_fail(s, rc, err);
 				return NULL;
 			}
 			slot->sql = sql;
@@ -72,12 +51,12 @@ static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql, struct ob_err
 	return NULL;
 }
 
-static void bind_text(sqlite3_stmt *q, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *q, int i, const char *v)
 {
 	sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
 }
 
-static void col_text(sqlite3_stmt *q, int i, char *out, size_t cap)
+void sq_col_text(sqlite3_stmt *q, int i, char *out, size_t cap)
 {
 	const unsigned char *v = sqlite3_column_text(q, i);
 	size_t n = v ? (size_t)sqlite3_column_bytes(q, i) : 0;
@@ -89,13 +68,12 @@ static void col_text(sqlite3_stmt *q, int i, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-/* Runs a statement that returns no row. */
-static enum ob_rc exec_done(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err)
+enum ob_rc sq_exec_done(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err)
 {
 	int rc = sqlite3_step(q);
 
 	if (rc != SQLITE_DONE) {
-		enum ob_rc r = fail(s, sqlite3_extended_errcode(s->db), err);
+		enum ob_rc r = sq_fail(s, sqlite3_extended_errcode(s->db), err);
 		sqlite3_reset(q);
 		return r;
 	}
@@ -103,9 +81,7 @@ static enum ob_rc exec_done(struct sqlite_store *s, sqlite3_stmt *q, struct ob_e
 	return OB_OK;
 }
 
-/* Steps a query expected to return at most one row: OB_OK with the row
- * ready to read, OB_ENOTFOUND, or a failure. */
-static enum ob_rc step_row(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err)
+enum ob_rc sq_step_row(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err)
 {
 	int rc = sqlite3_step(q);
 
@@ -116,14 +92,33 @@ static enum ob_rc step_row(struct sqlite_store *s, sqlite3_stmt *q, struct ob_er
 		return ob_fail(err, OB_ENOTFOUND, "not_found", NULL, "not found");
 	}
 	sqlite3_reset(q);
-	return fail(s, sqlite3_extended_errcode(s->db), err);
+	return sq_fail(s, sqlite3_extended_errcode(s->db), err);
+}
+
+enum ob_rc sq_rows(struct sqlite_store *s, sqlite3_stmt *q, void *out, size_t size, size_t cap,
+		   size_t *n, void (*fn)(sqlite3_stmt *q, void *row), struct ob_err *err)
+{
+	int rc;
+
+	*n = 0;
+	while (*n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		memset((char *)out + *n * size, 0, size);
+		fn(q, (char *)out + *n * size);
+		(*n)++;
+	}
+	if (*n < cap && rc != SQLITE_DONE) {
+		sqlite3_reset(q);
+		return sq_fail(s, sqlite3_extended_errcode(s->db), err);
+	}
+	sqlite3_reset(q);
+	return OB_OK;
 }
 
 static enum ob_rc exec_sql(struct sqlite_store *s, const char *sql, struct ob_err *err)
 {
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? OB_OK : fail(s, sqlite3_extended_errcode(s->db), err);
+	return rc == SQLITE_OK ? OB_OK : sq_fail(s, sqlite3_extended_errcode(s->db), err);
 }
 
 static void sq_close(struct store *st)
@@ -159,12 +154,12 @@ static enum ob_rc sq_ping(struct store *st, struct ob_err *err)
 {
 	struct sqlite_store *s = S(st);
 	static const char sql[] = "SELECT 1";
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 
 	if (q == NULL)
 		return err->rc;
-	rc = step_row(s, q, err);
+	rc = sq_step_row(s, q, err);
 	sqlite3_reset(q);
 	return rc;
 }
@@ -191,7 +186,7 @@ static enum ob_rc sq_migrate(struct store *st, int *applied, struct ob_err *err)
 		if (sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 				       -1, &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
 			sqlite3_finalize(q);
-			rc = fail(s, sqlite3_extended_errcode(s->db), err);
+			rc = sq_fail(s, sqlite3_extended_errcode(s->db), err);
 			goto out;
 		}
 		version = sqlite3_column_int64(q, 0);
@@ -228,34 +223,34 @@ static enum ob_rc sq_marketplace_insert(struct store *st, const struct marketpla
 	static const char sql[] = "INSERT INTO marketplaces (id, name, currency, policy, created_at)"
 				  " VALUES (?1, ?2, ?3, ?4, ?5)";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, m->id);
-	bind_text(q, 2, m->name);
-	bind_text(q, 3, m->currency);
-	bind_text(q, 4, m->policy);
+	sq_bind_text(q, 1, m->id);
+	sq_bind_text(q, 2, m->name);
+	sq_bind_text(q, 3, m->currency);
+	sq_bind_text(q, 4, m->policy);
 	sqlite3_bind_int64(q, 5, m->created_at);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc sq_marketplace_get(struct store *st, const char *id, struct marketplace *out, struct ob_err *err)
 {
 	static const char sql[] = "SELECT id, name, currency, policy, created_at FROM marketplaces WHERE id = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, id);
-	if ((rc = step_row(s, q, err)) != OB_OK)
+	sq_bind_text(q, 1, id);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
-	col_text(q, 0, out->id, sizeof(out->id));
-	col_text(q, 1, out->name, sizeof(out->name));
-	col_text(q, 2, out->currency, sizeof(out->currency));
-	col_text(q, 3, out->policy, sizeof(out->policy));
+	sq_col_text(q, 0, out->id, sizeof(out->id));
+	sq_col_text(q, 1, out->name, sizeof(out->name));
+	sq_col_text(q, 2, out->currency, sizeof(out->currency));
+	sq_col_text(q, 3, out->policy, sizeof(out->policy));
 	out->created_at = sqlite3_column_int64(q, 4);
 	sqlite3_reset(q);
 	return OB_OK;
@@ -273,22 +268,22 @@ static void seller_from_row(sqlite3_stmt *q, struct seller *out)
 	char status[32];
 	int st;
 
-	col_text(q, 0, out->id, sizeof(out->id));
-	col_text(q, 1, out->marketplace_id, sizeof(out->marketplace_id));
-	col_text(q, 2, out->email, sizeof(out->email));
-	col_text(q, 3, out->password_hash, sizeof(out->password_hash));
-	col_text(q, 4, out->display_name, sizeof(out->display_name));
-	col_text(q, 5, out->legal_name, sizeof(out->legal_name));
-	col_text(q, 6, out->phone, sizeof(out->phone));
-	col_text(q, 7, out->address, sizeof(out->address));
-	col_text(q, 8, out->tax_id, sizeof(out->tax_id));
-	col_text(q, 9, out->bank_holder, sizeof(out->bank_holder));
-	col_text(q, 10, out->bank_iban, sizeof(out->bank_iban));
-	col_text(q, 11, status, sizeof(status));
+	sq_col_text(q, 0, out->id, sizeof(out->id));
+	sq_col_text(q, 1, out->marketplace_id, sizeof(out->marketplace_id));
+	sq_col_text(q, 2, out->email, sizeof(out->email));
+	sq_col_text(q, 3, out->password_hash, sizeof(out->password_hash));
+	sq_col_text(q, 4, out->display_name, sizeof(out->display_name));
+	sq_col_text(q, 5, out->legal_name, sizeof(out->legal_name));
+	sq_col_text(q, 6, out->phone, sizeof(out->phone));
+	sq_col_text(q, 7, out->address, sizeof(out->address));
+	sq_col_text(q, 8, out->tax_id, sizeof(out->tax_id));
+	sq_col_text(q, 9, out->bank_holder, sizeof(out->bank_holder));
+	sq_col_text(q, 10, out->bank_iban, sizeof(out->bank_iban));
+	sq_col_text(q, 11, status, sizeof(status));
 	st = seller_status_parse(status);
 	out->status = st < 0 ? SELLER_ACTIVE : (enum seller_status)st;
-	col_text(q, 12, out->totp_secret, sizeof(out->totp_secret));
-	col_text(q, 13, out->totp_pending, sizeof(out->totp_pending));
+	sq_col_text(q, 12, out->totp_secret, sizeof(out->totp_secret));
+	sq_col_text(q, 13, out->totp_pending, sizeof(out->totp_pending));
 	out->totp_last_step = sqlite3_column_int64(q, 14);
 	out->created_at = sqlite3_column_int64(q, 15);
 	out->updated_at = sqlite3_column_int64(q, 16);
@@ -299,40 +294,40 @@ static enum ob_rc sq_seller_insert(struct store *st, const struct seller *v, str
 	static const char sql[] = "INSERT INTO sellers (" SELLER_COLUMNS ") VALUES"
 				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, v->id);
-	bind_text(q, 2, v->marketplace_id);
-	bind_text(q, 3, v->email);
-	bind_text(q, 4, v->password_hash);
-	bind_text(q, 5, v->display_name);
-	bind_text(q, 6, v->legal_name);
-	bind_text(q, 7, v->phone);
-	bind_text(q, 8, v->address);
-	bind_text(q, 9, v->tax_id);
-	bind_text(q, 10, v->bank_holder);
-	bind_text(q, 11, v->bank_iban);
-	bind_text(q, 12, seller_status_name(v->status));
-	bind_text(q, 13, v->totp_secret);
-	bind_text(q, 14, v->totp_pending);
+	sq_bind_text(q, 1, v->id);
+	sq_bind_text(q, 2, v->marketplace_id);
+	sq_bind_text(q, 3, v->email);
+	sq_bind_text(q, 4, v->password_hash);
+	sq_bind_text(q, 5, v->display_name);
+	sq_bind_text(q, 6, v->legal_name);
+	sq_bind_text(q, 7, v->phone);
+	sq_bind_text(q, 8, v->address);
+	sq_bind_text(q, 9, v->tax_id);
+	sq_bind_text(q, 10, v->bank_holder);
+	sq_bind_text(q, 11, v->bank_iban);
+	sq_bind_text(q, 12, seller_status_name(v->status));
+	sq_bind_text(q, 13, v->totp_secret);
+	sq_bind_text(q, 14, v->totp_pending);
 	sqlite3_bind_int64(q, 15, v->totp_last_step);
 	sqlite3_bind_int64(q, 16, v->created_at);
 	sqlite3_bind_int64(q, 17, v->updated_at);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc seller_select(struct sqlite_store *s, const char *sql, const char *arg,
 				struct seller *out, struct ob_err *err)
 {
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, arg);
-	if ((rc = step_row(s, q, err)) != OB_OK)
+	sq_bind_text(q, 1, arg);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
 	seller_from_row(q, out);
 	sqlite3_reset(q);
@@ -358,16 +353,16 @@ static enum ob_rc sq_seller_set_totp(struct store *st, const struct seller *v, s
 	static const char sql[] = "UPDATE sellers SET totp_secret = ?2, totp_pending = ?3,"
 				  " totp_last_step = ?4, updated_at = ?5 WHERE id = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, v->id);
-	bind_text(q, 2, v->totp_secret);
-	bind_text(q, 3, v->totp_pending);
+	sq_bind_text(q, 1, v->id);
+	sq_bind_text(q, 2, v->totp_secret);
+	sq_bind_text(q, 3, v->totp_pending);
 	sqlite3_bind_int64(q, 4, v->totp_last_step);
 	sqlite3_bind_int64(q, 5, v->updated_at);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 /* --- sessions --- */
@@ -378,20 +373,20 @@ static enum ob_rc sq_session_insert(struct store *st, const struct session *v, s
 				  " created_at, last_seen_at, expires_at, password_at, totp_at)"
 				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, v->token_hash);
-	bind_text(q, 2, v->csrf_hash);
-	bind_text(q, 3, v->seller_id);
-	bind_text(q, 4, v->scope == SESSION_HISTORY ? "history" : "seller");
+	sq_bind_text(q, 1, v->token_hash);
+	sq_bind_text(q, 2, v->csrf_hash);
+	sq_bind_text(q, 3, v->seller_id);
+	sq_bind_text(q, 4, v->scope == SESSION_HISTORY ? "history" : "seller");
 	sqlite3_bind_int64(q, 5, v->created_at);
 	sqlite3_bind_int64(q, 6, v->last_seen_at);
 	sqlite3_bind_int64(q, 7, v->expires_at);
 	sqlite3_bind_int64(q, 8, v->password_at);
 	sqlite3_bind_int64(q, 9, v->totp_at);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc sq_session_get(struct store *st, const char *token_hash, struct session *out, struct ob_err *err)
@@ -400,19 +395,19 @@ static enum ob_rc sq_session_get(struct store *st, const char *token_hash, struc
 				  " last_seen_at, expires_at, password_at, totp_at"
 				  " FROM sessions WHERE token_hash = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 	char scope[16];
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, token_hash);
-	if ((rc = step_row(s, q, err)) != OB_OK)
+	sq_bind_text(q, 1, token_hash);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
-	col_text(q, 0, out->token_hash, sizeof(out->token_hash));
-	col_text(q, 1, out->csrf_hash, sizeof(out->csrf_hash));
-	col_text(q, 2, out->seller_id, sizeof(out->seller_id));
-	col_text(q, 3, scope, sizeof(scope));
+	sq_col_text(q, 0, out->token_hash, sizeof(out->token_hash));
+	sq_col_text(q, 1, out->csrf_hash, sizeof(out->csrf_hash));
+	sq_col_text(q, 2, out->seller_id, sizeof(out->seller_id));
+	sq_col_text(q, 3, scope, sizeof(scope));
 	out->scope = strcmp(scope, "history") == 0 ? SESSION_HISTORY : SESSION_SELLER;
 	out->created_at = sqlite3_column_int64(q, 4);
 	out->last_seen_at = sqlite3_column_int64(q, 5);
@@ -427,25 +422,25 @@ static enum ob_rc sq_session_touch(struct store *st, const char *token_hash, int
 {
 	static const char sql[] = "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, token_hash);
+	sq_bind_text(q, 1, token_hash);
 	sqlite3_bind_int64(q, 2, now);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc sq_session_delete(struct store *st, const char *token_hash, struct ob_err *err)
 {
 	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, token_hash);
-	return exec_done(s, q, err);
+	sq_bind_text(q, 1, token_hash);
+	return sq_exec_done(s, q, err);
 }
 
 /* --- sign-in throttling --- */
@@ -455,15 +450,15 @@ static enum ob_rc sq_throttle_get(struct store *st, const char *key, struct thro
 	static const char sql[] = "SELECT key, failures, last_failure_at, locked_until"
 				  " FROM login_throttle WHERE key = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, key);
-	if ((rc = step_row(s, q, err)) != OB_OK)
+	sq_bind_text(q, 1, key);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
-	col_text(q, 0, out->key, sizeof(out->key));
+	sq_col_text(q, 0, out->key, sizeof(out->key));
 	out->failures = sqlite3_column_int(q, 1);
 	out->last_failure_at = sqlite3_column_int64(q, 2);
 	out->locked_until = sqlite3_column_int64(q, 3);
@@ -478,27 +473,27 @@ static enum ob_rc sq_throttle_put(struct store *st, const struct throttle *t, st
 				  " failures = excluded.failures, last_failure_at = excluded.last_failure_at,"
 				  " locked_until = excluded.locked_until";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, t->key);
+	sq_bind_text(q, 1, t->key);
 	sqlite3_bind_int(q, 2, t->failures);
 	sqlite3_bind_int64(q, 3, t->last_failure_at);
 	sqlite3_bind_int64(q, 4, t->locked_until);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc sq_throttle_delete(struct store *st, const char *key, struct ob_err *err)
 {
 	static const char sql[] = "DELETE FROM login_throttle WHERE key = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, key);
-	return exec_done(s, q, err);
+	sq_bind_text(q, 1, key);
+	return sq_exec_done(s, q, err);
 }
 
 /* --- operator keys --- */
@@ -508,16 +503,16 @@ static enum ob_rc sq_ops_key_insert(struct store *st, const struct ops_key *k, s
 	static const char sql[] = "INSERT INTO ops_keys (id, name, key_hash, created_at, revoked_at)"
 				  " VALUES (?1, ?2, ?3, ?4, ?5)";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, k->id);
-	bind_text(q, 2, k->name);
-	bind_text(q, 3, k->key_hash);
+	sq_bind_text(q, 1, k->id);
+	sq_bind_text(q, 2, k->name);
+	sq_bind_text(q, 3, k->key_hash);
 	sqlite3_bind_int64(q, 4, k->created_at);
 	sqlite3_bind_int64(q, 5, k->revoked_at);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc sq_ops_key_get_by_hash(struct store *st, const char *key_hash, struct ops_key *out, struct ob_err *err)
@@ -525,17 +520,17 @@ static enum ob_rc sq_ops_key_get_by_hash(struct store *st, const char *key_hash,
 	static const char sql[] = "SELECT id, name, key_hash, created_at, revoked_at"
 				  " FROM ops_keys WHERE key_hash = ?1";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, key_hash);
-	if ((rc = step_row(s, q, err)) != OB_OK)
+	sq_bind_text(q, 1, key_hash);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
-	col_text(q, 0, out->id, sizeof(out->id));
-	col_text(q, 1, out->name, sizeof(out->name));
-	col_text(q, 2, out->key_hash, sizeof(out->key_hash));
+	sq_col_text(q, 0, out->id, sizeof(out->id));
+	sq_col_text(q, 1, out->name, sizeof(out->name));
+	sq_col_text(q, 2, out->key_hash, sizeof(out->key_hash));
 	out->created_at = sqlite3_column_int64(q, 3);
 	out->revoked_at = sqlite3_column_int64(q, 4);
 	sqlite3_reset(q);
@@ -550,19 +545,19 @@ static enum ob_rc sq_idempotency_get(struct store *st, const char *scope, const 
 	static const char sql[] = "SELECT request_hash, status, body, created_at FROM idempotency"
 				  " WHERE scope = ?1 AND key = ?2";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 	enum ob_rc rc;
 	const unsigned char *body;
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, scope);
-	bind_text(q, 2, key);
-	if ((rc = step_row(s, q, err)) != OB_OK)
+	sq_bind_text(q, 1, scope);
+	sq_bind_text(q, 2, key);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
 	snprintf(out->scope, sizeof(out->scope), "%s", scope);
 	snprintf(out->key, sizeof(out->key), "%s", key);
-	col_text(q, 0, out->request_hash, sizeof(out->request_hash));
+	sq_col_text(q, 0, out->request_hash, sizeof(out->request_hash));
 	out->status = sqlite3_column_int(q, 1);
 	body = sqlite3_column_text(q, 2);
 	out->body = strdup(body ? (const char *)body : "");
@@ -578,17 +573,17 @@ static enum ob_rc sq_idempotency_put(struct store *st, const struct idempotency 
 	static const char sql[] = "INSERT INTO idempotency (scope, key, request_hash, status, body, created_at)"
 				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	struct sqlite_store *s = S(st);
-	sqlite3_stmt *q = prep(s, sql, err);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
 
 	if (q == NULL)
 		return err->rc;
-	bind_text(q, 1, r->scope);
-	bind_text(q, 2, r->key);
-	bind_text(q, 3, r->request_hash);
+	sq_bind_text(q, 1, r->scope);
+	sq_bind_text(q, 2, r->key);
+	sq_bind_text(q, 3, r->request_hash);
 	sqlite3_bind_int(q, 4, r->status);
-	bind_text(q, 5, r->body);
+	sq_bind_text(q, 5, r->body);
 	sqlite3_bind_int64(q, 6, r->created_at);
-	return exec_done(s, q, err);
+	return sq_exec_done(s, q, err);
 }
 
 static const struct store_ops sqlite_ops = {
@@ -605,6 +600,35 @@ static const struct store_ops sqlite_ops = {
 	.seller_get = sq_seller_get,
 	.seller_get_by_email = sq_seller_get_by_email,
 	.seller_set_totp = sq_seller_set_totp,
+	.seller_set_status = sq_seller_set_status,
+	.listing_insert = sq_listing_insert,
+	.listing_get = sq_listing_get,
+	.listing_set_status = sq_listing_set_status,
+	.listings_list = sq_listings_list,
+	.order_insert = sq_order_insert,
+	.order_item_insert = sq_order_item_insert,
+	.order_get = sq_order_get,
+	.order_update = sq_order_update,
+	.order_items = sq_order_items,
+	.orders_list = sq_orders_list,
+	.dispute_insert = sq_dispute_insert,
+	.dispute_get = sq_dispute_get,
+	.dispute_update = sq_dispute_update,
+	.disputes_list = sq_disputes_list,
+	.ledger_insert = sq_ledger_insert,
+	.ledger_get = sq_ledger_get,
+	.ledger_list = sq_ledger_list,
+	.balances_get = sq_balances_get,
+	.balance_put = sq_balance_put,
+	.payout_insert = sq_payout_insert,
+	.payout_get = sq_payout_get,
+	.payout_update = sq_payout_update,
+	.payouts_list = sq_payouts_list,
+	.inventory_put = sq_inventory_put,
+	.inventory_list = sq_inventory_list,
+	.service_insert = sq_service_insert,
+	.services_list = sq_services_list,
+	.check = sq_check,
 	.session_insert = sq_session_insert,
 	.session_get = sq_session_get,
 	.session_touch = sq_session_touch,

@@ -1,0 +1,88 @@
+/* sqlite_internal.h: what the SQLite backend's files share: the
+ * connection struct and small helpers around prepared statements. Not for
+ * use outside src/store/sqlite/. */
+#ifndef OB_SQLITE_INTERNAL_H
+#define OB_SQLITE_INTERNAL_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#define STMT_CACHE 128
+#define BUSY_TIMEOUT_MS 5000
+
+/* Prepared statements are cached by the address of their (static) SQL text. */
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	struct stmt_slot cache[STMT_CACHE];
+};
+
+static inline struct sqlite_store *S(struct store *st)
+{
+	return (struct sqlite_store *)st;
+}
+
+/* Maps a SQLite failure to the program's result and fills err. */
+enum ob_rc sq_fail(struct sqlite_store *s, int rc, struct ob_err *err);
+
+/* Returns the cached statement for sql (a static string), reset and
+ * unbound, or NULL with err filled. */
+sqlite3_stmt *sq_prep(struct sqlite_store *s, const char *sql, struct ob_err *err);
+
+/* Binds a borrowed string; it must live until the statement is reset. */
+void sq_bind_text(sqlite3_stmt *q, int i, const char *v);
+
+/* Copies a text column into out (cap bytes, truncating). */
+void sq_col_text(sqlite3_stmt *q, int i, char *out, size_t cap);
+
+/* Runs a statement that returns no row. */
+enum ob_rc sq_exec_done(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err);
+
+/* Steps a query expected to return at most one row: OB_OK with the row
+ * ready to read (reset it after), OB_ENOTFOUND, or a failure. */
+enum ob_rc sq_step_row(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *err);
+
+/* Runs every row of q (bound already) through fn into out[i], at most cap
+ * rows; *n receives the count. */
+enum ob_rc sq_rows(struct sqlite_store *s, sqlite3_stmt *q, void *out, size_t size, size_t cap,
+		   size_t *n, void (*fn)(sqlite3_stmt *q, void *row), struct ob_err *err);
+
+/* Marketplace facts (sqlite_facts.c). */
+enum ob_rc sq_seller_set_status(struct store *st, const char *id, enum seller_status status, int64_t now, struct ob_err *err);
+enum ob_rc sq_listing_insert(struct store *st, const struct listing *l, struct ob_err *err);
+enum ob_rc sq_listing_get(struct store *st, const char *id, struct listing *out, struct ob_err *err);
+enum ob_rc sq_listing_set_status(struct store *st, const char *id, enum listing_status status, int64_t now, struct ob_err *err);
+enum ob_rc sq_listings_list(struct store *st, const struct page_query *q, struct listing *out, size_t *n, struct ob_err *err);
+enum ob_rc sq_order_insert(struct store *st, const struct order *o, struct ob_err *err);
+enum ob_rc sq_order_item_insert(struct store *st, const struct order_item *it, struct ob_err *err);
+enum ob_rc sq_order_get(struct store *st, const char *id, struct order *out, struct ob_err *err);
+enum ob_rc sq_order_update(struct store *st, const struct order *o, struct ob_err *err);
+enum ob_rc sq_order_items(struct store *st, const char *order_id, struct order_item *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_orders_list(struct store *st, const struct page_query *q, struct order *out, size_t *n, struct ob_err *err);
+enum ob_rc sq_dispute_insert(struct store *st, const struct dispute *d, struct ob_err *err);
+enum ob_rc sq_dispute_get(struct store *st, const char *id, struct dispute *out, struct ob_err *err);
+enum ob_rc sq_dispute_update(struct store *st, const struct dispute *d, struct ob_err *err);
+enum ob_rc sq_disputes_list(struct store *st, const struct page_query *q, struct dispute *out, size_t *n, struct ob_err *err);
+enum ob_rc sq_ledger_insert(struct store *st, const struct ledger_txn *t, struct ob_err *err);
+enum ob_rc sq_ledger_get(struct store *st, const char *id, struct ledger_txn *out, struct ob_err *err);
+enum ob_rc sq_ledger_list(struct store *st, const struct page_query *q, struct ledger_txn *out, size_t *n, struct ob_err *err);
+enum ob_rc sq_balances_get(struct store *st, const char *seller_id, struct balance *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_balance_put(struct store *st, const struct balance *b, struct ob_err *err);
+enum ob_rc sq_payout_insert(struct store *st, const struct payout *p, struct ob_err *err);
+enum ob_rc sq_payout_get(struct store *st, const char *id, struct payout *out, struct ob_err *err);
+enum ob_rc sq_payout_update(struct store *st, const struct payout *p, struct ob_err *err);
+enum ob_rc sq_payouts_list(struct store *st, const struct page_query *q, struct payout *out, size_t *n, struct ob_err *err);
+enum ob_rc sq_inventory_put(struct store *st, const struct inventory *inv, struct ob_err *err);
+enum ob_rc sq_inventory_list(struct store *st, const char *seller_id, struct inventory *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_service_insert(struct store *st, const struct service *sv, struct ob_err *err);
+enum ob_rc sq_services_list(struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_check(struct store *st, void (*report)(void *arg, const char *what), void *arg, int *violations, struct ob_err *err);
+
+#endif
