@@ -16,6 +16,8 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the seller and operator API" },
 	{ "migrate", cmd_migrate, "apply pending database migrations" },
 	{ "ops-key", cmd_ops_key, "ops-key create --name NAME: make an operator API key" },
+	{ "import", cmd_import, "import FILE.jsonl: load marketplace records in bulk" },
+	{ "check", cmd_check, "check the database's invariants (ledger balanced, states valid)" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -10,6 +10,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_ops_key(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Loads the settings of a command (see config_load), printing usage for
  * --help (returns 0 with *done set) or the one-line error (returns 2).

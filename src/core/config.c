@@ -183,8 +183,16 @@ int config_load(struct config *cfg, unsigned scope, int argc, char **argv,
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
 			return 1;
 		if (strncmp(arg, "--", 2) != 0) {
-			snprintf(err, errcap, "unexpected argument '%s' (see --help)", arg);
-			return -1;
+			int f;
+			for (f = 0; f < nflags; f++)
+				if (flags[f].name == NULL && *flags[f].value == NULL)
+					break;
+			if (f == nflags) {
+				snprintf(err, errcap, "unexpected argument '%s' (see --help)", arg);
+				return -1;
+			}
+			*flags[f].value = arg;
+			continue;
 		}
 		name = arg + 2;
 		eq = strchr(name, '=');
@@ -198,7 +206,7 @@ int config_load(struct config *cfg, unsigned scope, int argc, char **argv,
 			return -1;
 		}
 		for (int f = 0; f < nflags; f++) {
-			if (strlen(flags[f].name) == len && strncmp(flags[f].name, name, len) == 0) {
+			if (flags[f].name && strlen(flags[f].name) == len && strncmp(flags[f].name, name, len) == 0) {
 				*flags[f].value = value;
 				matched = 1;
 			}
@@ -222,8 +230,12 @@ void config_usage(FILE *out, unsigned scope, const struct config_flag *flags, in
 
 	if (nflags > 0)
 		fprintf(out, "\nOptions:\n");
-	for (int f = 0; f < nflags; f++)
-		fprintf(out, "  --%-22s %s\n", flags[f].name, flags[f].help);
+	for (int f = 0; f < nflags; f++) {
+		if (flags[f].name)
+			fprintf(out, "  --%-22s %s\n", flags[f].name, flags[f].help);
+		else
+			fprintf(out, "  %-24s %s\n", "FILE", flags[f].help);
+	}
 	fprintf(out, "\nSettings (flag, or the environment variable):\n");
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (!(settings[i].scope & scope))

@@ -31,16 +31,17 @@ struct config {
 };
 
 /* A flag of one command only (`ops-key create --name`): value is set to the
- * borrowed argv string, or stays NULL. */
+ * borrowed argv string, or stays NULL. A flag without a name takes the
+ * command's one positional argument (`import FILE`). */
 struct config_flag {
-	const char *name;          /* without the leading "--" */
+	const char *name;          /* without the leading "--"; NULL: positional */
 	const char *help;
 	const char **value;
 };
 
 /* Fills cfg from defaults, environment and argv[0..argc) for the settings
- * in scope, plus the command's own flags. Positional arguments are not
- * accepted. Returns 0, 1 when --help was asked, or -1 with one line in err
+ * in scope, plus the command's own flags. A positional argument is accepted
+ * only when flags has a nameless entry for it. Returns 0, 1 when --help was asked, or -1 with one line in err
  * naming the setting and what is wrong. */
 int config_load(struct config *cfg, unsigned scope, int argc, char **argv,
 		const struct config_flag *flags, int nflags, char *err, size_t errcap);

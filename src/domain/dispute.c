@@ -11,6 +11,7 @@ enum ob_rc dispute_create(struct store *st, const struct dispute_input *in, stru
 			  struct ob_err *err)
 {
 	int kind = store_enum_parse(dispute_kind_names, in->kind);
+	int status = in->status ? store_enum_parse(dispute_status_names, in->status) : DISPUTE_OPEN;
 	enum ob_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -20,10 +21,22 @@ enum ob_rc dispute_create(struct store *st, const struct dispute_input *in, stru
 	if (kind < 0)
 		return ob_fail(err, OB_EINVAL, "invalid_kind", "kind",
 			       "kind must be a_to_z_claim, chargeback, return_request or other");
+	if (status < 0)
+		return ob_fail(err, OB_EINVAL, "invalid_status", "status", "status must be open or closed");
 	if (in->opened_at == NULL)
 		out->opened_at = clock_now();
 	else if (clock_parse(in->opened_at, &out->opened_at) < 0)
 		return ob_fail(err, OB_EINVAL, "invalid_time", "opened_at", "opened_at must be an RFC 3339 time");
+	if (status == DISPUTE_OPEN && in->closed_at)
+		return ob_fail(err, OB_EINVAL, "not_closed", "closed_at", "closed_at goes with status closed");
+	if (status == DISPUTE_CLOSED) {
+		if (in->closed_at == NULL)
+			out->closed_at = clock_now();
+		else if (clock_parse(in->closed_at, &out->closed_at) < 0)
+			return ob_fail(err, OB_EINVAL, "invalid_time", "closed_at", "closed_at must be an RFC 3339 time");
+		if (out->closed_at < out->opened_at)
+			return ob_fail(err, OB_EINVAL, "invalid_time", "closed_at", "closed_at is before opened_at");
+	}
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
 	if ((rc = seller_for_record(st, in->seller_id, in->currency, NULL, err)) != OB_OK)
@@ -43,7 +56,7 @@ enum ob_rc dispute_create(struct store *st, const struct dispute_input *in, stru
 	snprintf(out->seller_id, sizeof(out->seller_id), "%s", in->seller_id);
 	snprintf(out->currency, sizeof(out->currency), "%s", in->currency);
 	out->kind = (enum dispute_kind)kind;
-	out->status = DISPUTE_OPEN;
+	out->status = (enum dispute_status)status;
 	out->amount_minor = in->amount_minor;
 	rc = store_dispute_insert(st, out, err);
 	if (rc == OB_ECONFLICT)

@@ -13,9 +13,11 @@ struct dispute_input {
 	int64_t amount_minor;
 	const char *currency;
 	const char *opened_at;   /* RFC 3339, or NULL for now */
+	const char *status;      /* NULL or "open"; "closed" for history */
+	const char *closed_at;   /* with "closed": RFC 3339, or NULL for now */
 };
 
-/* Validates and stores an open dispute into *out. OB_EINVAL naming the
+/* Validates and stores a dispute (open unless in->status says closed) into *out. OB_EINVAL naming the
  * field ("unknown_order" for an order of another seller); OB_ECONFLICT
  * "duplicate_id". */
 enum ob_rc dispute_create(struct store *st, const struct dispute_input *in, struct dispute *out,

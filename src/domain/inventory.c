@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-enum ob_rc inventory_set(struct store *st, const char *seller_id, const char *sku, int64_t units,
+enum ob_rc inventory_set(struct store *st, const struct inventory_input *in,
 			 struct inventory *out, struct ob_err *err)
 {
+	const char *seller_id = in->seller_id, *sku = in->sku;
+	int64_t units = in->units;
 	enum ob_rc rc;
 
 	memset(out, 0, sizeof(*out));

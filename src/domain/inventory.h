@@ -5,9 +5,15 @@
 
 #include "store/store.h"
 
+struct inventory_input {
+	const char *seller_id;
+	const char *sku;
+	int64_t units;
+};
+
 /* Records that units of sku are held for the seller (0 when removed).
  * OB_EINVAL naming the field. */
-enum ob_rc inventory_set(struct store *st, const char *seller_id, const char *sku, int64_t units,
+enum ob_rc inventory_set(struct store *st, const struct inventory_input *in,
 			 struct inventory *out, struct ob_err *err);
 
 #endif

@@ -111,6 +111,15 @@ static enum ob_rc post(struct store *st, const struct ledger_input *in, int exte
 		return rc;
 	if ((rc = seller_for_record(st, in->seller_id, in->currency, NULL, err)) != OB_OK)
 		goto fail;
+	if (in->id) {
+		/* a repeat of a stored event is recognised before its balances are checked */
+		struct ledger_txn prev;
+		rc = store_ledger_get(st, out->id, &prev, err);
+		if (rc == OB_OK)
+			rc = ob_fail(err, OB_ECONFLICT, "duplicate_id", "id", "a ledger transaction with this id exists");
+		if (rc != OB_ENOTFOUND)
+			goto fail;
+	}
 	if (in->order_id) {
 		struct order o;
 		rc = id_valid(in->order_id) ? store_order_get(st, in->order_id, &o, err) : OB_ENOTFOUND;

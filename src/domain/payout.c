@@ -39,6 +39,14 @@ enum ob_rc payout_request(struct store *st, const struct payout_input *in, struc
 	if ((rc = seller_for_record(st, in->seller_id, NULL, &s, err)) != OB_OK ||
 	    (rc = ledger_balances(st, s.id, &bal, err)) != OB_OK)
 		goto fail;
+	if (in->id) {
+		struct payout prev;
+		rc = store_payout_get(st, out->id, &prev, err);
+		if (rc == OB_OK)
+			rc = ob_fail(err, OB_ECONFLICT, "duplicate_id", "id", "a payout with this id exists");
+		if (rc != OB_ENOTFOUND)
+			goto fail;
+	}
 	if (s.bank_iban[0] == '\0') {
 		rc = ob_fail(err, OB_ECONFLICT, "no_bank_account", NULL,
 			     "add a bank account before withdrawing");

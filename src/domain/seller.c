@@ -14,7 +14,8 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 	size_t pwlen = in->password ? strlen(in->password) : 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = text_email(out->email, sizeof(out->email), in->email, "email", err)) != OB_OK ||
+	if ((rc = text_record_id(out->id, in->id, "sel", err)) != OB_OK ||
+	    (rc = text_email(out->email, sizeof(out->email), in->email, "email", err)) != OB_OK ||
 	    (rc = text_copy(out->display_name, sizeof(out->display_name), in->display_name, 1,
 			    "display_name", err)) != OB_OK ||
 	    (rc = text_copy(out->legal_name, sizeof(out->legal_name), in->legal_name, 0,
@@ -46,7 +47,6 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 	 * must not hold the write lock. */
 	if (crypto_password_hash(in->password, out->password_hash) < 0)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "cannot hash password: out of memory");
-	id_new("sel", out->id);
 	out->status = SELLER_ACTIVE;
 	out->created_at = out->updated_at = clock_now();
 
@@ -61,6 +61,17 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 	if (rc != OB_OK)
 		goto fail;
 	snprintf(out->marketplace_id, sizeof(out->marketplace_id), "%s", m.id);
+	if (in->id) {
+		struct seller prev;
+		rc = store_seller_get(st, out->id, &prev, err);
+		crypto_wipe(&prev, sizeof(prev));
+		if (rc == OB_OK) {
+			rc = ob_fail(err, OB_ECONFLICT, "duplicate_id", "id", "a seller with this id exists");
+			goto fail;
+		}
+		if (rc != OB_ENOTFOUND)
+			goto fail;
+	}
 	rc = store_seller_insert(st, out, err);
 	if (rc == OB_ECONFLICT)
 		rc = ob_fail(err, OB_ECONFLICT, "email_taken", "email",

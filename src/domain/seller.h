@@ -9,6 +9,7 @@
 
 /* What the operator sends; every string borrowed, NULL when absent. */
 struct seller_input {
+	const char *id;            /* the operator's id, or NULL for a new one */
 	const char *email;
 	const char *password;
 	const char *display_name;
@@ -22,7 +23,8 @@ struct seller_input {
 };
 
 /* Validates in, hashes the password (Argon2id) and stores an active seller
- * into *out. OB_EINVAL naming the field; OB_ECONFLICT "email_taken";
+ * into *out. OB_EINVAL naming the field; OB_ECONFLICT "email_taken" or
+ * "duplicate_id";
  * OB_EINVAL "unknown_marketplace". */
 enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 			 struct seller *out, struct ob_err *err);

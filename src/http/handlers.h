@@ -22,9 +22,7 @@ enum ob_rc h_totp_verify(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_marketplace_create(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_seller_create(struct req *r, struct ob_err *err);
 
-/* h_ops_facts.c; order_input_decode() also serves the importer */
-struct order_input;
-enum ob_rc order_input_decode(const json_t *body, struct order_input *in, struct ob_err *err);
+/* h_ops_facts.c */
 enum ob_rc h_ops_listing_create(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_listing_update(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_order_create(struct req *r, struct ob_err *err);

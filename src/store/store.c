@@ -2,6 +2,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum ob_rc store_open(const char *url, struct store **out, struct ob_err *err)
@@ -36,40 +37,45 @@ enum ob_rc store_ping(struct store *st, struct ob_err *err)
 
 enum ob_rc store_begin(struct store *st, int write, struct ob_err *err)
 {
+	char sql[32];
+	enum ob_rc rc;
+
 	if (st->depth == 0) {
-		enum ob_rc rc = st->ops->begin(st, write, err);
-		if (rc != OB_OK)
-			return rc;
-		st->failed = 0;
+		rc = st->ops->begin(st, write, err);
+	} else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", st->depth);
+		rc = st->ops->exec(st, sql, err);
 	}
-	st->depth++;
-	return OB_OK;
+	if (rc == OB_OK)
+		st->depth++;
+	return rc;
 }
 
 enum ob_rc store_commit(struct store *st, struct ob_err *err)
 {
+	char sql[32];
+
 	if (st->depth == 0)
 		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "commit without a transaction");
-	if (--st->depth > 0)
-		return OB_OK;
-	if (st->failed) {
-		st->ops->rollback(st);
-		st->failed = 0;
-		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "transaction was rolled back");
+	if (--st->depth > 0) {
+		snprintf(sql, sizeof(sql), "RELEASE sp%d", st->depth);
+		return st->ops->exec(st, sql, err);
 	}
 	return st->ops->commit(st, err);
 }
 
 void store_rollback(struct store *st)
 {
+	char sql[64];
+
 	if (st->depth == 0)
 		return;
 	if (--st->depth > 0) {
-		st->failed = 1;
+		snprintf(sql, sizeof(sql), "ROLLBACK TO sp%d; RELEASE sp%d", st->depth, st->depth);
+		st->ops->exec(st, sql, NULL);
 		return;
 	}
 	st->ops->rollback(st);
-	st->failed = 0;
 }
 
 #define FORWARD(name, params, args) \

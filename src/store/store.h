@@ -10,9 +10,10 @@
  *
  * Transactions nest: store_begin() at depth 0 starts one (a write
  * transaction takes the write lock at once, so two writers never deadlock),
- * deeper calls only count. store_commit() at depth 1 commits; a
- * store_rollback() anywhere makes the whole transaction roll back when it
- * ends. Every function returns OB_OK or fills err: OB_ENOTFOUND for a
+ * deeper calls open a savepoint. store_commit() at depth 1 commits, deeper
+ * it releases the savepoint; store_rollback() undoes its own level only, so
+ * a failed step inside a larger transaction (one bad line of an import)
+ * leaves the rest intact. Every function returns OB_OK or fills err: OB_ENOTFOUND for a
  * missing row, OB_ECONFLICT for a unique key taken, OB_EBUSY when the
  * database stayed locked past its timeout, OB_EDB otherwise. */
 #ifndef OB_STORE_H
@@ -256,6 +257,8 @@ struct store_ops {
 	enum ob_rc (*migrate)(struct store *st, int *applied, struct ob_err *err);
 	enum ob_rc (*ping)(struct store *st, struct ob_err *err);
 	enum ob_rc (*begin)(struct store *st, int write, struct ob_err *err);
+	/* Runs a statement without parameters (savepoints). */
+	enum ob_rc (*exec)(struct store *st, const char *sql, struct ob_err *err);
 	enum ob_rc (*commit)(struct store *st, struct ob_err *err);
 	void (*rollback)(struct store *st);
 
@@ -325,8 +328,7 @@ struct store_ops {
 
 struct store {
 	const struct store_ops *ops;
-	int depth;       /* transaction nesting */
-	int failed;      /* a nested rollback happened: the outer end rolls back */
+	int depth;       /* transaction nesting: 1 is the transaction, more are savepoints */
 };
 
 /* Opens a connection for url ("sqlite:PATH" or "postgres://..."). On success

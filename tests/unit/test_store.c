@@ -165,12 +165,24 @@ static void nested_transactions(void **state)
 	struct marketplace m = { .id = "eu", .name = "EU", .currency = "EUR", .policy = "default" }, got;
 	struct ob_err err;
 
-	/* an inner rollback undoes the whole transaction */
+	struct marketplace m2 = { .id = "uk", .name = "UK", .currency = "GBP", .policy = "default" };
+
+	/* an inner rollback undoes its own level only */
+	assert_int_equal(store_begin(st, 1, &err), OB_OK);
+	assert_int_equal(store_marketplace_insert(st, &m2, &err), OB_OK);
 	assert_int_equal(store_begin(st, 1, &err), OB_OK);
 	assert_int_equal(store_marketplace_insert(st, &m, &err), OB_OK);
-	assert_int_equal(store_begin(st, 1, &err), OB_OK);
 	store_rollback(st);
-	assert_int_not_equal(store_commit(st, &err), OB_OK);
+	assert_int_equal(store_commit(st, &err), OB_OK);
+	assert_int_equal(store_marketplace_get(st, "eu", &got, &err), OB_ENOTFOUND);
+	assert_int_equal(store_marketplace_get(st, "uk", &got, &err), OB_OK);
+
+	/* an outer rollback undoes everything, inner commits included */
+	assert_int_equal(store_begin(st, 1, &err), OB_OK);
+	assert_int_equal(store_begin(st, 1, &err), OB_OK);
+	assert_int_equal(store_marketplace_insert(st, &m, &err), OB_OK);
+	assert_int_equal(store_commit(st, &err), OB_OK);
+	store_rollback(st);
 	assert_int_equal(store_marketplace_get(st, "eu", &got, &err), OB_ENOTFOUND);
 
 	/* inner commits only count; the outer one commits */

@@ -136,6 +136,11 @@ static enum ob_rc sq_begin(struct store *st, int write, struct ob_err *err)
 	return exec_sql(S(st), write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", err);
 }
 
+static enum ob_rc sq_exec(struct store *st, const char *sql, struct ob_err *err)
+{
+	return exec_sql(S(st), sql, err);
+}
+
 static enum ob_rc sq_commit(struct store *st, struct ob_err *err)
 {
 	enum ob_rc rc = exec_sql(S(st), "COMMIT", err);
@@ -592,6 +597,7 @@ static const struct store_ops sqlite_ops = {
 	.migrate = sq_migrate,
 	.ping = sq_ping,
 	.begin = sq_begin,
+	.exec = sq_exec,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.marketplace_insert = sq_marketplace_insert,
