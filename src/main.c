@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "ops-key", cmd_ops_key, "ops-key create --name NAME: make an operator API key" },
 	{ "import", cmd_import, "import FILE.jsonl: load marketplace records in bulk" },
 	{ "check", cmd_check, "check the database's invariants (ledger balanced, states valid)" },
+	{ "demo", cmd_demo, "load the demo marketplace and print its sign-ins" },
+	{ "gen", cmd_gen, "gen --sellers N --orders-per-seller M: synthetic data for benchmarks" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -59,7 +59,10 @@ static enum ob_rc apply(struct store *st, const struct ledger_txn *t, struct ob_
 	/* Double entry: a transaction that does not balance is a bug, not input. */
 	if (sum != 0)
 		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "ledger transaction does not balance");
-	if ((rc = store_balances_get(st, t->seller_id, have, 16, &n, err)) != OB_OK)
+	/* The transaction first: a repeat (an id taken, a second reversal) is
+	 * told as such rather than as whatever its balances would do. */
+	if ((rc = store_ledger_insert(st, t, err)) != OB_OK ||
+	    (rc = store_balances_get(st, t->seller_id, have, 16, &n, err)) != OB_OK)
 		return rc;
 	for (int i = 0; i < t->npostings; i++) {
 		struct balance b;
@@ -81,7 +84,7 @@ static enum ob_rc apply(struct store *st, const struct ledger_txn *t, struct ob_
 		if ((rc = store_balance_put(st, &b, err)) != OB_OK)
 			return rc;
 	}
-	return store_ledger_insert(st, t, err);
+	return OB_OK;
 }
 
 static enum ob_rc post(struct store *st, const struct ledger_input *in, int external,

@@ -73,7 +73,7 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 			       "status must be pending, unshipped, shipped, delivered, cancelled, refunded or returned");
 	if ((rc = text_amount(in->total_minor, 0, "total_minor", err)) != OB_OK ||
 	    (rc = text_copy(out->buyer_name, sizeof(out->buyer_name), in->buyer_name, 1, "buyer_name", err)) != OB_OK ||
-	    (rc = text_copy(out->ship_address, sizeof(out->ship_address), in->ship_address, 1,
+	    (rc = text_copy_lines(out->ship_address, sizeof(out->ship_address), in->ship_address, 1,
 			    "ship_address", err)) != OB_OK ||
 	    (rc = parse_time(in->placed_at, "placed_at", &out->placed_at, err)) != OB_OK)
 		return rc;

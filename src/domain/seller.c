@@ -21,7 +21,7 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 	    (rc = text_copy(out->legal_name, sizeof(out->legal_name), in->legal_name, 0,
 			    "legal_name", err)) != OB_OK ||
 	    (rc = text_copy(out->phone, sizeof(out->phone), in->phone, 0, "phone", err)) != OB_OK ||
-	    (rc = text_copy(out->address, sizeof(out->address), in->address, 0, "address", err)) != OB_OK ||
+	    (rc = text_copy_lines(out->address, sizeof(out->address), in->address, 0, "address", err)) != OB_OK ||
 	    (rc = text_copy(out->tax_id, sizeof(out->tax_id), in->tax_id, 0, "tax_id", err)) != OB_OK)
 		return rc;
 	if (pwlen < SELLER_PASSWORD_MIN || pwlen > SELLER_PASSWORD_MAX)

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum ob_rc text_copy(char *out, size_t cap, const char *src, int required,
-		     const char *field, struct ob_err *err)
+static enum ob_rc copy(char *out, size_t cap, const char *src, int required, int lines,
+		       const char *field, struct ob_err *err)
 {
 	size_t n = src ? strlen(src) : 0;
 
@@ -17,13 +17,26 @@ enum ob_rc text_copy(char *out, size_t cap, const char *src, int required,
 		return ob_fail(err, OB_EINVAL, "too_long", field, "%s is longer than %zu bytes",
 			       field, cap - 1);
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)src[i] < 0x20 || src[i] == 0x7f)
+		if (((unsigned char)src[i] < 0x20 && !(lines && (src[i] == '\n' || src[i] == '\t' ||
+							       src[i] == '\r'))) || src[i] == 0x7f)
 			return ob_fail(err, OB_EINVAL, "invalid_characters", field,
 				       "%s contains control characters", field);
 	if (n)
 		memcpy(out, src, n);
 	out[n] = '\0';
 	return OB_OK;
+}
+
+enum ob_rc text_copy(char *out, size_t cap, const char *src, int required,
+		     const char *field, struct ob_err *err)
+{
+	return copy(out, cap, src, required, 0, field, err);
+}
+
+enum ob_rc text_copy_lines(char *out, size_t cap, const char *src, int required,
+			   const char *field, struct ob_err *err)
+{
+	return copy(out, cap, src, required, 1, field, err);
 }
 
 enum ob_rc text_email(char *out, size_t cap, const char *src, const char *field,

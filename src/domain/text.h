@@ -14,6 +14,11 @@
 enum ob_rc text_copy(char *out, size_t cap, const char *src, int required,
 		     const char *field, struct ob_err *err);
 
+/* text_copy() for text of several lines (postal addresses): line breaks
+ * and tabs are allowed, other control characters are not. */
+enum ob_rc text_copy_lines(char *out, size_t cap, const char *src, int required,
+			   const char *field, struct ob_err *err);
+
 /* Checks an e-mail address and writes it in lower case into out. */
 enum ob_rc text_email(char *out, size_t cap, const char *src, const char *field,
 		      struct ob_err *err);
