@@ -435,10 +435,10 @@ static enum ob_rc book_days(struct gen *g, const struct seller *s, struct ob_err
 			const char *what;
 			int n;
 		} posts[] = {
-			{ "sale", day->sales, "sales of %d orders delivered on %s", day->nsales },
-			{ "release", day->releases, "release of %d orders past their return window on %s", day->nreleases },
-			{ "fee", day->fees, "referral fees of %d orders released on %s", day->nreleases },
-			{ "claim", day->claims, "%d claims granted to buyers on %s", day->nclaims },
+			{ "sale", day->sales, "orders delivered", day->nsales },
+			{ "release", day->releases, "orders past their return window", day->nreleases },
+			{ "fee", day->fees, "orders released, referral fees", day->nreleases },
+			{ "claim", day->claims, "claims granted to buyers", day->nclaims },
 		};
 
 		if (t > g->now)
@@ -451,7 +451,7 @@ static enum ob_rc book_days(struct gen *g, const struct seller *s, struct ob_err
 						   .memo = memo, .created_at = when };
 			if (posts[i].amount == 0)
 				continue;
-			snprintf(memo, sizeof(memo), posts[i].what, posts[i].n, date);
+			snprintf(memo, sizeof(memo), "%d %s on %s", posts[i].n, posts[i].what, date);
 			if ((rc = ledger_post(g->st, &in, &txn, err)) != OB_OK)
 				return rc;
 		}

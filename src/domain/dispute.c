@@ -23,17 +23,13 @@ enum ob_rc dispute_create(struct store *st, const struct dispute_input *in, stru
 			       "kind must be a_to_z_claim, chargeback, return_request or other");
 	if (status < 0)
 		return ob_fail(err, OB_EINVAL, "invalid_status", "status", "status must be open or closed");
-	if (in->opened_at == NULL)
-		out->opened_at = clock_now();
-	else if (clock_parse(in->opened_at, &out->opened_at) < 0)
-		return ob_fail(err, OB_EINVAL, "invalid_time", "opened_at", "opened_at must be an RFC 3339 time");
+	if ((rc = text_time(in->opened_at, "opened_at", &out->opened_at, err)) != OB_OK)
+		return rc;
 	if (status == DISPUTE_OPEN && in->closed_at)
 		return ob_fail(err, OB_EINVAL, "not_closed", "closed_at", "closed_at goes with status closed");
 	if (status == DISPUTE_CLOSED) {
-		if (in->closed_at == NULL)
-			out->closed_at = clock_now();
-		else if (clock_parse(in->closed_at, &out->closed_at) < 0)
-			return ob_fail(err, OB_EINVAL, "invalid_time", "closed_at", "closed_at must be an RFC 3339 time");
+		if ((rc = text_time(in->closed_at, "closed_at", &out->closed_at, err)) != OB_OK)
+			return rc;
 		if (out->closed_at < out->opened_at)
 			return ob_fail(err, OB_EINVAL, "invalid_time", "closed_at", "closed_at is before opened_at");
 	}

@@ -27,6 +27,14 @@ static const struct rule rules[] = {
 	{ "payout_failed", 0, 0, "payouts_in_flight", "seller_available" },
 };
 
+static int external_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i].type, type) == 0)
+			return rules[i].external;
+	return 0;
+}
+
 /* Accounts whose balance may never go below zero. */
 static int must_stay_positive(const char *account)
 {
@@ -98,7 +106,7 @@ static enum ob_rc post(struct store *st, const struct ledger_input *in, int exte
 		if (in->type && strcmp(rules[i].type, in->type) == 0 && (rules[i].external || !external))
 			r = &rules[i];
 	if (r == NULL)
-		return ob_fail(err, OB_EINVAL, "invalid_type", "type",
+		return ob_fail(err, OB_EINVAL, "unknown_type", "type",
 			       "type must be sale, release, fee, refund, claim or adjustment");
 	if ((rc = text_record_id(out->id, in->id, "txn", err)) != OB_OK ||
 	    (rc = text_amount(in->amount_minor, r->signed_amount, "amount_minor", err)) != OB_OK ||
@@ -106,10 +114,8 @@ static enum ob_rc post(struct store *st, const struct ledger_input *in, int exte
 		return rc;
 	if (in->amount_minor == 0)
 		return ob_fail(err, OB_EINVAL, "invalid_amount", "amount_minor", "amount_minor must not be 0");
-	if (in->created_at == NULL)
-		out->created_at = clock_now();
-	else if (clock_parse(in->created_at, &out->created_at) < 0)
-		return ob_fail(err, OB_EINVAL, "invalid_time", "created_at", "created_at must be an RFC 3339 time");
+	if ((rc = text_time(in->created_at, "created_at", &out->created_at, err)) != OB_OK)
+		return rc;
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
 	if ((rc = seller_for_record(st, in->seller_id, in->currency, NULL, err)) != OB_OK)
@@ -182,8 +188,11 @@ enum ob_rc ledger_reverse(struct store *st, const char *id, const char *memo,
 		return rc;
 	if ((rc = store_ledger_get(st, id, &orig, err)) != OB_OK)
 		goto fail;
-	if (orig.reverses_id[0]) {
-		rc = ob_fail(err, OB_ECONFLICT, "invalid_transition", NULL, "a reversal cannot be reversed");
+	/* Only the operator's own events are reversed; a payout's entries
+	 * follow the payout (a failed payout returns its money itself). */
+	if (orig.reverses_id[0] || !external_type(orig.type)) {
+		rc = ob_fail(err, OB_ECONFLICT, "not_reversible", NULL,
+			     "a %s entry cannot be reversed", orig.reverses_id[0] ? "reversal" : orig.type);
 		goto fail;
 	}
 	id_new("txn", out->id);

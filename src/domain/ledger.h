@@ -36,7 +36,7 @@ struct ledger_input {
 };
 
 /* Books one money event as a balanced transaction into *out. OB_EINVAL
- * naming the field ("invalid_type", "invalid_amount", "currency_mismatch",
+ * naming the field ("unknown_type", "invalid_amount", "currency_mismatch",
  * "unknown_seller", "unknown_order"); OB_ECONFLICT "duplicate_id", or
  * "insufficient_funds" when an account that cannot go below zero would
  * (pending, reserve, in flight). Available may go below zero: a debt. */
@@ -48,8 +48,10 @@ enum ob_rc ledger_post(struct store *st, const struct ledger_input *in, struct l
 enum ob_rc ledger_post_internal(struct store *st, const struct ledger_input *in,
 				struct ledger_txn *out, struct ob_err *err);
 
-/* Reverses transaction id with a new one of opposite postings (once).
- * OB_ENOTFOUND; OB_ECONFLICT "already_reversed" or "insufficient_funds". */
+/* Reverses transaction id, one the operator posted, with a new one of
+ * opposite postings (once). OB_ENOTFOUND; OB_ECONFLICT "already_reversed",
+ * "not_reversible" (a reversal, or a payout's own entry) or
+ * "insufficient_funds". */
 enum ob_rc ledger_reverse(struct store *st, const char *id, const char *memo,
 			  struct ledger_txn *out, struct ob_err *err);
 

@@ -30,20 +30,6 @@ static int was_delivered(enum order_status s)
 	return s == ORDER_DELIVERED || s == ORDER_RETURNED || s == ORDER_REFUNDED;
 }
 
-static enum ob_rc parse_time(const char *text, const char *field, int64_t *out, struct ob_err *err)
-{
-	if (text == NULL) {
-		*out = clock_now();
-		return OB_OK;
-	}
-	if (clock_parse(text, out) < 0)
-		return ob_fail(err, OB_EINVAL, "invalid_time", field,
-			       "%s must be an RFC 3339 time such as 2026-11-26T09:30:00Z", field);
-	if (*out > clock_now() + 86400)
-		return ob_fail(err, OB_EINVAL, "time_in_future", field, "%s is in the future", field);
-	return OB_OK;
-}
-
 /* Sets delivery and the end of the return window from the policy. */
 static void set_delivered(struct store *st, struct order *o, int64_t at)
 {
@@ -75,11 +61,11 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 	    (rc = text_copy(out->buyer_name, sizeof(out->buyer_name), in->buyer_name, 1, "buyer_name", err)) != OB_OK ||
 	    (rc = text_copy_lines(out->ship_address, sizeof(out->ship_address), in->ship_address, 1,
 			    "ship_address", err)) != OB_OK ||
-	    (rc = parse_time(in->placed_at, "placed_at", &out->placed_at, err)) != OB_OK)
+	    (rc = text_time(in->placed_at, "placed_at", &out->placed_at, err)) != OB_OK)
 		return rc;
 	out->status = (enum order_status)status;
 	if (was_delivered(out->status)) {
-		if ((rc = parse_time(in->delivered_at, "delivered_at", &delivered, err)) != OB_OK)
+		if ((rc = text_time(in->delivered_at, "delivered_at", &delivered, err)) != OB_OK)
 			return rc;
 		if (delivered < out->placed_at)
 			return ob_fail(err, OB_EINVAL, "invalid_time", "delivered_at",
@@ -90,17 +76,21 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 	}
 	for (size_t i = 0; i < in->nitems; i++) {
 		const struct order_item_input *it = &in->items[i];
-		char field[32];
-		snprintf(field, sizeof(field), "items[%zu]", i);
+		struct order_item check;
+		char field[48];
+		snprintf(field, sizeof(field), "items[%zu].quantity", i);
 		if (it->quantity < 1 || it->quantity > 1000000)
 			return ob_fail(err, OB_EINVAL, "invalid_quantity", field,
-				       "%s.quantity must be from 1 to 1000000", field);
+				       "%s must be from 1 to 1000000", field);
+		snprintf(field, sizeof(field), "items[%zu].unit_price_minor", i);
 		if ((rc = text_amount(it->unit_price_minor, 0, field, err)) != OB_OK)
 			return rc;
-		if (it->sku == NULL || it->sku[0] == '\0' || strlen(it->sku) > 100 ||
-		    it->title == NULL || it->title[0] == '\0' || strlen(it->title) > 500)
-			return ob_fail(err, OB_EINVAL, "invalid_item", field,
-				       "%s needs a sku (up to 100 bytes) and a title (up to 500)", field);
+		snprintf(field, sizeof(field), "items[%zu].sku", i);
+		if ((rc = text_copy(check.sku, sizeof(check.sku), it->sku, 1, field, err)) != OB_OK)
+			return rc;
+		snprintf(field, sizeof(field), "items[%zu].title", i);
+		if ((rc = text_copy(check.title, sizeof(check.title), it->title, 1, field, err)) != OB_OK)
+			return rc;
 	}
 
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
@@ -157,13 +147,19 @@ enum ob_rc order_transition(struct store *st, const char *id, const char *status
 	if (delivered_at && to != ORDER_DELIVERED)
 		return ob_fail(err, OB_EINVAL, "not_delivered", "delivered_at",
 			       "delivered_at goes with status delivered");
-	if (to == ORDER_DELIVERED && (rc = parse_time(delivered_at, "delivered_at", &delivered, err)) != OB_OK)
+	if (to == ORDER_DELIVERED && (rc = text_time(delivered_at, "delivered_at", &delivered, err)) != OB_OK)
 		return rc;
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
 	if ((rc = store_order_get(st, id, out, err)) != OB_OK)
 		goto fail;
 	if ((int)out->status == to) {
+		/* a repeat is fine; a repeat that says something else is not */
+		if (delivered_at && delivered != out->delivered_at) {
+			rc = ob_fail(err, OB_ECONFLICT, "invalid_transition", "delivered_at",
+				     "the order was already delivered at another time");
+			goto fail;
+		}
 		store_rollback(st);
 		return OB_OK;
 	}

@@ -30,13 +30,11 @@ enum ob_rc payout_request(struct store *st, const struct payout_input *in, struc
 	if ((rc = text_record_id(out->id, in->id, "pay", err)) != OB_OK ||
 	    (rc = text_amount(in->amount_minor, 0, "amount", err)) != OB_OK)
 		return rc;
-	if (in->requested_at == NULL)
-		out->requested_at = clock_now();
-	else if (clock_parse(in->requested_at, &out->requested_at) < 0)
-		return ob_fail(err, OB_EINVAL, "invalid_time", "requested_at", "requested_at must be an RFC 3339 time");
+	if ((rc = text_time(in->requested_at, "requested_at", &out->requested_at, err)) != OB_OK)
+		return rc;
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
-	if ((rc = seller_for_record(st, in->seller_id, NULL, &s, err)) != OB_OK ||
+	if ((rc = seller_for_record(st, in->seller_id, in->currency, &s, err)) != OB_OK ||
 	    (rc = ledger_balances(st, s.id, &bal, err)) != OB_OK)
 		goto fail;
 	if (in->id) {

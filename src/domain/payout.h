@@ -15,13 +15,14 @@ struct payout_input {
 	const char *id;           /* the operator's or importer's id, or NULL */
 	const char *seller_id;
 	int64_t amount_minor;     /* 0: everything available */
+	const char *currency;     /* NULL, or the marketplace currency */
 	const char *requested_at; /* RFC 3339 or NULL for now (imports of history) */
 };
 
 /* Requests a payout of the seller's available money to the bank account on
  * file into *out. OB_ECONFLICT "no_bank_account", "insufficient_funds"
  * (nothing or too little available), "duplicate_id"; OB_EINVAL
- * "invalid_amount". */
+ * "invalid_amount", "currency_mismatch". */
 enum ob_rc payout_request(struct store *st, const struct payout_input *in, struct payout *out,
 			  struct ob_err *err);
 

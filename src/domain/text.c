@@ -1,5 +1,6 @@
 #include "domain/text.h"
 
+#include "core/clock.h"
 #include "core/id.h"
 #include "core/money.h"
 
@@ -122,5 +123,19 @@ enum ob_rc text_amount(int64_t amount, int allow_negative, const char *field, st
 			       allow_negative ? "%s must be at most %lld in size"
 					      : "%s must be from 0 to %lld",
 			       field, (long long)MONEY_MAX);
+	return OB_OK;
+}
+
+enum ob_rc text_time(const char *text, const char *field, int64_t *out, struct ob_err *err)
+{
+	if (text == NULL) {
+		*out = clock_now();
+		return OB_OK;
+	}
+	if (clock_parse(text, out) < 0)
+		return ob_fail(err, OB_EINVAL, "invalid_time", field,
+			       "%s must be an RFC 3339 time such as 2026-11-26T09:30:00Z", field);
+	if (*out > clock_now() + 86400)
+		return ob_fail(err, OB_EINVAL, "time_in_future", field, "%s is in the future", field);
 	return OB_OK;
 }

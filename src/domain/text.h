@@ -33,6 +33,11 @@ enum ob_rc text_iban(char *out, size_t cap, const char *src, const char *field,
  * new random one with prefix. */
 enum ob_rc text_record_id(char *out, const char *given, const char *prefix, struct ob_err *err);
 
+/* Reads an RFC 3339 time from outside into *out; NULL is now. Times more
+ * than a day ahead are refused ("time_in_future"): records tell what
+ * happened. OB_EINVAL "invalid_time" naming field. */
+enum ob_rc text_time(const char *text, const char *field, int64_t *out, struct ob_err *err);
+
 /* Checks an amount of money from outside: 0 (or, with allow_negative, any
  * sign) up to MONEY_MAX in magnitude. OB_EINVAL "invalid_amount". */
 enum ob_rc text_amount(int64_t amount, int allow_negative, const char *field, struct ob_err *err);

@@ -35,6 +35,9 @@ enum ob_rc h_ops_payout_update(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_inventory_set(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_service_create(struct req *r, struct ob_err *err);
 
+/* h_funds.c */
+enum ob_rc h_payout_create(struct req *r, struct ob_err *err);
+
 /* h_records.c */
 enum ob_rc h_orders_list(struct req *r, struct ob_err *err);
 enum ob_rc h_order_get(struct req *r, struct ob_err *err);

@@ -44,6 +44,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/disputes", h_disputes_list, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/ledger", h_ledger_list, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/payouts", h_payouts_list, ROUTE_READER, 0 },
+	{ "POST", "/api/v1/payouts", h_payout_create, ROUTE_SELLER, ROUTE_IDEMPOTENT },
 	{ "GET", "/api/v1/listings", h_listings_list, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/inventory", h_inventory_list, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/services", h_services_list, ROUTE_READER, 0 },

@@ -69,19 +69,19 @@ json_t *view_ledger(const struct ledger_txn *t)
 		if (e)
 			json_object_set_new(effect, names[i], view_money(e, t->currency));
 	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o}", "id", t->id,
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", t->id,
 			 "seller_id", t->seller_id, "type", t->type,
 			 "amount", view_money(t->amount_minor, t->currency),
 			 "order_id", str_or_null(t->order_id), "payout_id", str_or_null(t->payout_id),
-			 "memo", t->memo, "reverses_id", str_or_null(t->reverses_id), "effect", effect,
+			 "memo", str_or_null(t->memo), "reverses_id", str_or_null(t->reverses_id), "effect", effect,
 			 "created_at", req_time(t->created_at));
 }
 
 json_t *view_payout(const struct payout *p)
 {
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o}", "id", p->id, "seller_id", p->seller_id,
+	return json_pack("{s:s, s:s, s:o, s:s, s:{s:s}, s:o, s:o, s:o}", "id", p->id, "seller_id", p->seller_id,
 			 "amount", view_money(p->amount_minor, p->currency),
-			 "status", payout_status_names[p->status], "bank_account", p->iban_masked,
+			 "status", payout_status_names[p->status], "bank_account", "iban_masked", p->iban_masked,
 			 "failure_reason", str_or_null(p->failure_reason),
 			 "requested_at", req_time(p->requested_at), "updated_at", req_time(p->updated_at));
 }

@@ -82,7 +82,7 @@ static void events_move_the_right_balances(void **state)
 	assert_string_equal(err.code, "insufficient_funds");
 	/* bad input */
 	assert_int_equal(post(st, s, "gift", 1, &t, &err), OB_EINVAL);
-	assert_string_equal(err.code, "invalid_type");
+	assert_string_equal(err.code, "unknown_type");
 	assert_int_equal(post(st, s, "sale", 0, &t, &err), OB_EINVAL);
 	assert_int_equal(post(st, s, "sale", -5, &t, &err), OB_EINVAL);
 	assert_int_equal(post(st, s, "sale", INT64_MAX, &t, &err), OB_EINVAL);
@@ -107,10 +107,11 @@ static void reversal_once(void **state)
 	assert_string_equal(r.reverses_id, t.id);
 	assert_int_equal(ledger_balances(st, s, &b, &err), OB_OK);
 	assert_int_equal(b.pending, 0);
-	assert_int_equal(ledger_reverse(st, t.id, NULL, &r, &err), OB_ECONFLICT);
-	assert_string_equal(err.code, "already_reversed");
 	struct ledger_txn again;
+	assert_int_equal(ledger_reverse(st, t.id, NULL, &again, &err), OB_ECONFLICT);
+	assert_string_equal(err.code, "already_reversed");
 	assert_int_equal(ledger_reverse(st, r.id, NULL, &again, &err), OB_ECONFLICT);   /* a reversal */
+	assert_string_equal(err.code, "not_reversible");
 	assert_int_equal(ledger_reverse(st, "txn_nope", NULL, &r, &err), OB_ENOTFOUND);
 
 	/* a reversal that would make pending negative is refused */
