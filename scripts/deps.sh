@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A group
 group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev"
-group[test]="libcmocka-dev libcurl4-openssl-dev"
+group[test]="libcmocka-dev libcurl4-openssl-dev sqlite3"
 group[fuzz]="clang libclang-rt-14-dev"
 group[bench]="wrk nginx-light"
 

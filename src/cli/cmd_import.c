@@ -1,6 +1,6 @@
 /* cmd_import.c: `offboard import FILE.jsonl`: the marketplace's records in
- * bulk, one JSON object a line with a "kind" and the fields of the operator
- * API. Lines are applied in batched transactions, each line atomically on
+ * bulk, one JSON object a line with a "record" (its kind) and the fields of
+ * the operator API. Lines are applied in batched transactions, each line atomically on
  * its own savepoint: a bad line is reported by number and reason and the
  * good ones go on. A line whose id is already stored counts as present, so
  * the same file can be imported again. */
@@ -23,10 +23,12 @@
 static const char usage[] =
 	"usage: offboard import [--db URL] FILE.jsonl\n"
 	"\n"
-	"Imports marketplace records, one JSON object a line, each with \"kind\":\n"
+	"Imports marketplace records, one JSON object a line, each with \"record\":\n"
 	"marketplace, seller, listing, order, dispute, ledger, payout, inventory or\n"
-	"service, and the fields of the matching operator API request. Reports each\n"
-	"rejected line by number and reason; exits 1 when any line was rejected.\n";
+	"service, and the fields of the matching operator API request, for example\n"
+	"  {\"record\":\"order\",\"id\":\"o-1\",\"seller_id\":\"s-1\",\"status\":\"shipped\",...}\n"
+	"A line whose id is already stored counts as present. Reports each rejected\n"
+	"line by number and reason; exits 1 when any line was rejected.\n";
 
 typedef enum ob_rc (*import_fn)(struct store *st, const json_t *o, struct ob_err *err);
 
@@ -153,16 +155,16 @@ static void import_line(struct store *st, const char *text, size_t len, long lin
 	ob_err_clear(&err);
 	if ((rc = json_edge_parse(text, len, &o, &err)) != OB_OK)
 		goto bad;
-	kind = json_object_get(o, "kind");
+	kind = json_object_get(o, "record");
 	for (size_t i = 0; json_is_string(kind) && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kinds[i].kind, json_string_value(kind)) == 0)
 			fn = kinds[i].fn;
 	if (fn == NULL) {
-		ob_fail(&err, OB_EINVAL, "invalid_kind", "kind",
-			"kind must be marketplace, seller, listing, order, dispute, ledger, payout, inventory or service");
+		ob_fail(&err, OB_EINVAL, "invalid_record", "record",
+			"record must be marketplace, seller, listing, order, dispute, ledger, payout, inventory or service");
 		goto bad;
 	}
-	json_object_del(o, "kind");
+	json_object_del(o, "record");
 	if ((rc = store_begin(st, 1, &err)) != OB_OK)
 		goto bad;
 	rc = fn(st, o, &err);

@@ -89,10 +89,16 @@ void server_start(struct server *s, const char *const *extra)
 int server_stop(struct server *s)
 {
 	int status = 0;
-	char cmd[128];
+	char cmd[512];
 
 	kill(s->pid, SIGTERM);
 	waitpid(s->pid, &status, 0);
+	/* whatever the tests did, the database's invariants hold */
+	snprintf(cmd, sizeof(cmd), "'%s' check --db '%s' >&2", bin(), s->db);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "harness: offboard check found violations in %s\n", s->db);
+		return 1;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(cmd, sizeof(cmd), "tail -n 40 '%s/server.log' >&2", s->dir);
 		if (system(cmd) != 0)

@@ -27,8 +27,9 @@ struct response {
  * after making an operator key. Aborts the test program on failure. */
 void server_start(struct server *s, const char *const *extra);
 
-/* Stops it with SIGTERM and returns its exit status (0 when it shut down
- * cleanly; under the sanitizers, also without leaks). */
+/* Stops it with SIGTERM, runs `offboard check` on its database, and
+ * returns 0 when it shut down cleanly (under the sanitizers, also without
+ * leaks) and the check found no violation. */
 int server_stop(struct server *s);
 
 /* One request. headers is a NULL-terminated list of "Name: value" (may be
