@@ -505,6 +505,8 @@ static enum ob_rc gen_seller(struct gen *g, int index, struct ob_err *err)
 	snprintf(g->lines[g->nlines].id, ID_MAX, "%s", s.id);
 	snprintf(g->lines[g->nlines].email, sizeof(g->lines[0].email), "%s", s.email);
 	g->lines[g->nlines++].orders = g->orders;
+	if ((index + 1) % 1000 == 0)
+		progress(g, index + 1, 0);
 	if (g->nlines == GEN_COMMIT_SELLERS)
 		rc = checkpoint(g, 0, err);
 out:
@@ -512,15 +514,15 @@ out:
 	return rc;
 }
 
-/* Reads flag (its value text) as a whole number from lo to hi into *out;
- * prints why not and returns -1. */
-static int parse_count(const char *flag, const char *text, long long lo, long long hi,
-		       long long *out)
+/* Reads the value text of --flag (shown as "--flag name" when missing) as
+ * a whole number from lo to hi into *out; prints why not and returns -1. */
+static int parse_count(const char *flag, const char *name, const char *text, long long lo,
+		       long long hi, long long *out)
 {
 	char *end;
 
 	if (text == NULL) {
-		fprintf(stderr, "offboard: gen needs --%s (see --help)\n", flag);
+		fprintf(stderr, "offboard: gen needs --%s %s (see --help)\n", flag, name);
 		return -1;
 	}
 	errno = 0;
@@ -568,8 +570,8 @@ int cmd_gen(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (parse_count("sellers", sellers, 1, GEN_MAX_SELLERS, &nsellers) < 0 ||
-	    parse_count("orders-per-seller", orders, 0, GEN_MAX_ORDERS, &norders) < 0)
+	if (parse_count("sellers", "N", sellers, 1, GEN_MAX_SELLERS, &nsellers) < 0 ||
+	    parse_count("orders-per-seller", "M", orders, 0, GEN_MAX_ORDERS, &norders) < 0)
 		return 2;
 	if (market == NULL)
 		market = "gen";

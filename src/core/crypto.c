@@ -77,9 +77,17 @@ void crypto_random(void *buf, size_t n)
 void crypto_random_alnum(char *out, size_t n)
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char raw[64];
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	/* One draw for many characters; bytes >= 252 (7 x 36) are skipped so
+	 * every character is equally likely. */
+	while (i < n) {
+		randombytes_buf(raw, sizeof(raw));
+		for (size_t j = 0; j < sizeof(raw) && i < n; j++)
+			if (raw[j] < 252)
+				out[i++] = alphabet[raw[j] % 36];
+	}
 	out[n] = '\0';
 }
 

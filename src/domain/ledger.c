@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Room for every account of a seller's sub-ledger (seven today) in every
+ * currency it could hold; reaching it is a bug, reported as such. */
+#define LEDGER_ACCOUNTS_MAX 64
+
 struct rule {
 	const char *type;
 	int external;            /* the operator may post it */
@@ -56,7 +60,7 @@ int64_t ledger_effect(const struct ledger_txn *t, const char *account)
  * overflow or go below zero where it must not. Inside a transaction. */
 static enum ob_rc apply(struct store *st, const struct ledger_txn *t, struct ob_err *err)
 {
-	struct balance have[16];
+	struct balance have[LEDGER_ACCOUNTS_MAX];
 	size_t n = 0;
 	int64_t sum = 0;
 	enum ob_rc rc;
@@ -70,8 +74,10 @@ static enum ob_rc apply(struct store *st, const struct ledger_txn *t, struct ob_
 	/* The transaction first: a repeat (an id taken, a second reversal) is
 	 * told as such rather than as whatever its balances would do. */
 	if ((rc = store_ledger_insert(st, t, err)) != OB_OK ||
-	    (rc = store_balances_get(st, t->seller_id, have, 16, &n, err)) != OB_OK)
+	    (rc = store_balances_get(st, t->seller_id, have, LEDGER_ACCOUNTS_MAX, &n, err)) != OB_OK)
 		return rc;
+	if (n == LEDGER_ACCOUNTS_MAX)
+		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "a seller has more ledger accounts than known");
 	for (int i = 0; i < t->npostings; i++) {
 		struct balance b;
 		const struct posting *p = &t->postings[i];
@@ -222,7 +228,7 @@ fail:
 enum ob_rc ledger_balances(struct store *st, const char *seller_id, struct balance_view *out,
 			   struct ob_err *err)
 {
-	struct balance b[16];
+	struct balance b[LEDGER_ACCOUNTS_MAX];
 	struct seller s;
 	struct marketplace m;
 	size_t n = 0;
@@ -232,7 +238,7 @@ enum ob_rc ledger_balances(struct store *st, const char *seller_id, struct balan
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_seller_get(st, seller_id, &s, err)) != OB_OK ||
 	    (rc = store_marketplace_get(st, s.marketplace_id, &m, err)) != OB_OK ||
-	    (rc = store_balances_get(st, seller_id, b, 16, &n, err)) != OB_OK)
+	    (rc = store_balances_get(st, seller_id, b, LEDGER_ACCOUNTS_MAX, &n, err)) != OB_OK)
 		return rc;
 	crypto_wipe(&s, sizeof(s));
 	snprintf(out->currency, sizeof(out->currency), "%s", m.currency);

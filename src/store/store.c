@@ -127,6 +127,21 @@ FORWARD(inventory_put, (struct store *st, const struct inventory *inv, struct ob
 FORWARD(inventory_list, (struct store *st, const char *seller_id, struct inventory *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
 FORWARD(service_insert, (struct store *st, const struct service *sv, struct ob_err *err), (st, sv, err))
 FORWARD(services_list, (struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
+FORWARD(closure_insert, (struct store *st, const struct closure *c, struct ob_err *err), (st, c, err))
+FORWARD(closure_update, (struct store *st, const struct closure *c, struct ob_err *err), (st, c, err))
+FORWARD(closure_get, (struct store *st, const char *id, struct closure *out, struct ob_err *err), (st, id, out, err))
+FORWARD(closure_by_token, (struct store *st, const char *token_hash, struct closure *out, struct ob_err *err), (st, token_hash, out, err))
+FORWARD(closure_current, (struct store *st, const char *seller_id, struct closure *out, struct ob_err *err), (st, seller_id, out, err))
+FORWARD(closures_list, (struct store *st, int status, const char *reason, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err), (st, status, reason, after_time, after_id, out, cap, n, err))
+FORWARD(readiness_counts, (struct store *st, const char *seller_id, int64_t now, struct readiness_counts *out, struct ob_err *err), (st, seller_id, now, out, err))
+FORWARD(listings_deactivate, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
+FORWARD(services_terminate, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
+FORWARD(sessions_end, (struct store *st, const char *seller_id, struct ob_err *err), (st, seller_id, err))
+FORWARD(job_insert, (struct store *st, const struct job *j, struct ob_err *err), (st, j, err))
+FORWARD(job_claim, (struct store *st, int64_t now, const char *owner, int64_t lease_until, struct job *out, struct ob_err *err), (st, now, owner, lease_until, out, err))
+FORWARD(job_finish, (struct store *st, const struct job *j, struct ob_err *err), (st, j, err))
+FORWARD(job_get, (struct store *st, const char *key, struct job *out, struct ob_err *err), (st, key, out, err))
+FORWARD(job_cancel, (struct store *st, const char *key, struct ob_err *err), (st, key, err))
 FORWARD(check, (struct store *st, void (*report)(void *arg, const char *what), void *arg, int *violations, struct ob_err *err), (st, report, arg, violations, err))
 
 const char *const listing_status_names[] = { "active", "inactive", NULL };
@@ -135,6 +150,8 @@ const char *const order_status_names[] = { "pending", "unshipped", "shipped", "d
 const char *const dispute_kind_names[] = { "a_to_z_claim", "chargeback", "return_request", "other", NULL };
 const char *const dispute_status_names[] = { "open", "closed", NULL };
 const char *const payout_status_names[] = { "requested", "sent", "settled", "failed", NULL };
+const char *const closure_status_names[] = { "requested", "closing", "closed", "cancelled",
+					     "expired", "paused", "resumed", NULL };
 const char *const service_kind_names[] = { "selling_plan", "advertising", "fulfilment", NULL };
 
 int store_enum_parse(const char *const *names, const char *s)

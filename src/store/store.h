@@ -249,6 +249,83 @@ struct page_query {
 	size_t limit;                   /* rows wanted; out has room for them */
 };
 
+/* --- closures and pauses (migration 3) --- */
+
+extern const char *const closure_status_names[];
+
+enum closure_method { CLOSURE_METHOD_CLOSE, CLOSURE_METHOD_PAUSE };
+
+enum closure_status {
+	CLOSURE_REQUESTED,   /* waiting for the e-mailed confirmation */
+	CLOSURE_CLOSING,     /* confirmed: the grace period runs */
+	CLOSURE_CLOSED,
+	CLOSURE_CANCELLED,
+	CLOSURE_EXPIRED,     /* never confirmed */
+	CLOSURE_PAUSED,      /* vacation mode */
+	CLOSURE_RESUMED,
+};
+
+/* One attempt to close (or pause) an account, with every date that follows
+ * it, fixed when it is confirmed. */
+struct closure {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	enum closure_method method;
+	enum closure_status status;
+	char reason[32];
+	char reason_text[1001];
+	char token_hash[CRYPTO_HASH_HEX_LEN + 1];  /* of the confirmation link; empty once used */
+	int64_t token_expires_at;
+	int64_t requested_at;
+	int64_t confirmed_at;
+	int64_t ended_at;              /* cancelled, expired or resumed */
+	int64_t closes_at;             /* end of the grace period */
+	int64_t closed_at;
+	int64_t reserve_release_at;
+	int64_t history_ends_at;
+	int64_t erase_at;
+	char policy[65];
+};
+
+/* What stands in the way of a closure, counted by indexes (never a scan). */
+struct readiness_counts {
+	int64_t open_orders;
+	int64_t open_disputes;
+	int64_t open_disputes_minor;
+	int64_t payouts_in_flight;
+	int64_t payouts_in_flight_minor;
+	int64_t fulfilment_units;
+	int64_t fulfilment_skus;
+	int64_t return_window_orders;
+	int64_t return_window_ends_at;   /* the latest end among them */
+	int64_t active_listings;
+	int64_t active_services;
+	int64_t active_services_minor;   /* their monthly fees */
+};
+
+/* --- the job queue (migration 3) --- */
+
+enum job_status { JOB_PENDING, JOB_RUNNING, JOB_DONE, JOB_DEAD };
+
+struct job {
+	int64_t id;
+	char kind[32];
+	char key[128];                 /* unique when set: one job per key */
+	char payload[256];             /* the job's argument, usually an id */
+	int64_t run_at;
+	enum job_status status;
+	int attempts;
+	char lease_owner[64];
+	int64_t lease_until;
+	char last_error[256];
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* --- the audit log (migration 4) --- */
+
+/* --- notifications (migration 5) --- */
+
 struct store;
 
 struct store_ops {
@@ -305,6 +382,23 @@ struct store_ops {
 
 	enum ob_rc (*service_insert)(struct store *st, const struct service *sv, struct ob_err *err);
 	enum ob_rc (*services_list)(struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*closure_insert)(struct store *st, const struct closure *c, struct ob_err *err);
+	enum ob_rc (*closure_update)(struct store *st, const struct closure *c, struct ob_err *err);
+	enum ob_rc (*closure_get)(struct store *st, const char *id, struct closure *out, struct ob_err *err);
+	enum ob_rc (*closure_by_token)(struct store *st, const char *token_hash, struct closure *out, struct ob_err *err);
+	enum ob_rc (*closure_current)(struct store *st, const char *seller_id, struct closure *out, struct ob_err *err);
+	enum ob_rc (*closures_list)(struct store *st, int status, const char *reason, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*readiness_counts)(struct store *st, const char *seller_id, int64_t now, struct readiness_counts *out, struct ob_err *err);
+	enum ob_rc (*listings_deactivate)(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+	enum ob_rc (*services_terminate)(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+	enum ob_rc (*sessions_end)(struct store *st, const char *seller_id, struct ob_err *err);
+
+	enum ob_rc (*job_insert)(struct store *st, const struct job *j, struct ob_err *err);
+	enum ob_rc (*job_claim)(struct store *st, int64_t now, const char *owner, int64_t lease_until, struct job *out, struct ob_err *err);
+	enum ob_rc (*job_finish)(struct store *st, const struct job *j, struct ob_err *err);
+	enum ob_rc (*job_get)(struct store *st, const char *key, struct job *out, struct ob_err *err);
+	enum ob_rc (*job_cancel)(struct store *st, const char *key, struct ob_err *err);
 
 	/* Invariant checks for `offboard check`: each calls report once per
 	 * violation with a description, and returns the count in *violations. */
@@ -401,6 +495,33 @@ STORE_FN(inventory_put, const struct inventory *inv);  /* insert or replace */
 STORE_FN(inventory_list, const char *seller_id, struct inventory *out, size_t cap, size_t *n);
 STORE_FN(service_insert, const struct service *sv);
 STORE_FN(services_list, const char *seller_id, struct service *out, size_t cap, size_t *n);
+STORE_FN(closure_insert, const struct closure *c);
+STORE_FN(closure_update, const struct closure *c);     /* every field but id and seller */
+STORE_FN(closure_get, const char *id, struct closure *out);
+STORE_FN(closure_by_token, const char *token_hash, struct closure *out);
+/* The seller's latest closure or pause, OB_ENOTFOUND when none. */
+STORE_FN(closure_current, const char *seller_id, struct closure *out);
+/* Closures newest first; status -1 any, reason NULL any; keyset after (time, id). */
+STORE_FN(closures_list, int status, const char *reason, int64_t after_time, const char *after_id,
+	 struct closure *out, size_t cap, size_t *n);
+STORE_FN(readiness_counts, const char *seller_id, int64_t now, struct readiness_counts *out);
+/* Sets every active listing of the seller inactive; *changed how many. */
+STORE_FN(listings_deactivate, const char *seller_id, int64_t now, int64_t *changed);
+STORE_FN(services_terminate, const char *seller_id, int64_t now, int64_t *changed);
+/* Deletes every session of the seller. */
+STORE_FN(sessions_end, const char *seller_id);
+/* Adds a job; OB_ECONFLICT when its key is taken. */
+STORE_FN(job_insert, const struct job *j);
+/* Takes the earliest due job (pending and due, or running with an expired
+ * lease) for owner until lease_until: status running, attempts + 1.
+ * OB_ENOTFOUND when none is due. Safe against other processes claiming. */
+STORE_FN(job_claim, int64_t now, const char *owner, int64_t lease_until, struct job *out);
+/* Writes status, run_at, last_error of a claimed job, if owner still holds
+ * its lease (OB_ECONFLICT when it lost it). */
+STORE_FN(job_finish, const struct job *j);
+STORE_FN(job_get, const char *key, struct job *out);
+/* Marks the pending job of key done without running it (nothing when none). */
+STORE_FN(job_cancel, const char *key);
 STORE_FN(check, void (*report)(void *arg, const char *what), void *arg, int *violations);
 #undef STORE_FN
 

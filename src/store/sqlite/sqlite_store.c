@@ -666,8 +666,10 @@ enum ob_rc sqlite_store_open(const char *path, struct store **out, struct ob_err
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* temp_store: savepoints (one per domain step of an import) journal
+	 * in memory rather than in a temporary file. */
 	if ((rc = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			      " PRAGMA foreign_keys=ON;", err)) != OB_OK)
+			      " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", err)) != OB_OK)
 		goto fail;
 	*out = &s->base;
 	return OB_OK;

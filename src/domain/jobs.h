@@ -1,0 +1,38 @@
+/* jobs.h: background work as rows of a job table, claimed with leases, so
+ * any number of `offboard serve` processes share one database and each job
+ * runs once: a process that dies mid-job loses its lease and another takes
+ * the job over. A job's work and its completion commit in one transaction,
+ * so a retried job never applies its effects twice.
+ *
+ * Every kind of job has one handler in the table in jobs.c. */
+#ifndef OB_JOBS_H
+#define OB_JOBS_H
+
+#include "store/store.h"
+
+#define JOB_LEASE_SECONDS 300
+#define JOB_MAX_ATTEMPTS 8
+
+/* Schedules a job of kind with payload (an id, usually) at run_at. With a
+ * key, at most one job exists per key: scheduling it again changes nothing
+ * (OB_OK). Call inside the transaction that makes the job necessary. */
+enum ob_rc jobs_schedule(struct store *st, const char *kind, const char *key,
+			 const char *payload, int64_t run_at, struct ob_err *err);
+
+/* Cancels the pending job of key (it will not run); none is fine. */
+enum ob_rc jobs_cancel(struct store *st, const char *key, struct ob_err *err);
+
+/* Runs every job due at now, one at a time, as owner (a name unique to the
+ * process). A failing job is retried with back-off (1 min, 2, 4 ... ) and is
+ * dead after JOB_MAX_ATTEMPTS. *ran (may be NULL) counts the jobs run,
+ * failures included. Stops early after max jobs (0: no limit). */
+enum ob_rc jobs_run_due(struct store *st, int64_t now, const char *owner, int max, int *ran,
+			struct ob_err *err);
+
+/* What a handler gets: the store (inside the job's transaction), the job
+ * and the time the run is for. A handler returns OB_OK to finish the job,
+ * or an error to have it retried. */
+typedef enum ob_rc (*job_handler)(struct store *st, const struct job *job, int64_t now,
+				  struct ob_err *err);
+
+#endif
