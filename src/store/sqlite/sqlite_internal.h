@@ -85,4 +85,23 @@ enum ob_rc sq_service_insert(struct store *st, const struct service *sv, struct 
 enum ob_rc sq_services_list(struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err);
 enum ob_rc sq_check(struct store *st, void (*report)(void *arg, const char *what), void *arg, int *violations, struct ob_err *err);
 
+/* Closures (sqlite_closure.c). */
+enum ob_rc sq_closure_insert(struct store *st, const struct closure *c, struct ob_err *err);
+enum ob_rc sq_closure_update(struct store *st, const struct closure *c, struct ob_err *err);
+enum ob_rc sq_closure_get(struct store *st, const char *id, struct closure *out, struct ob_err *err);
+enum ob_rc sq_closure_by_token(struct store *st, const char *token_hash, struct closure *out, struct ob_err *err);
+enum ob_rc sq_closure_current(struct store *st, const char *seller_id, struct closure *out, struct ob_err *err);
+enum ob_rc sq_closures_list(struct store *st, int status, const char *reason, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_readiness_counts(struct store *st, const char *seller_id, int64_t now, struct readiness_counts *out, struct ob_err *err);
+enum ob_rc sq_listings_deactivate(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+enum ob_rc sq_services_terminate(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+enum ob_rc sq_sessions_end(struct store *st, const char *seller_id, struct ob_err *err);
+
+/* The job queue (sqlite_jobs.c). */
+enum ob_rc sq_job_insert(struct store *st, const struct job *j, struct ob_err *err);
+enum ob_rc sq_job_claim(struct store *st, int64_t now, const char *owner, int64_t lease_until, struct job *out, struct ob_err *err);
+enum ob_rc sq_job_finish(struct store *st, const struct job *j, struct ob_err *err);
+enum ob_rc sq_job_get(struct store *st, const char *key, struct job *out, struct ob_err *err);
+enum ob_rc sq_job_cancel(struct store *st, const char *key, struct ob_err *err);
+
 #endif
