@@ -2,8 +2,10 @@
 BUILD    := build
 ASAN     := build-asan
 FUZZ     := build-fuzz
-DB       ?= sqlite:./offboard.db
+DATA     ?= ./data
+DB       ?= sqlite:$(DATA)/offboard.db
 LISTEN   ?= 127.0.0.1:8080
+POLICY   ?= etc/policy.conf
 
 .PHONY: all build run test bench fuzz clean deps
 
@@ -16,10 +18,10 @@ build:
 	@echo "built $(BUILD)/offboard"
 
 run: build
-	@scripts/run.sh $(BUILD)/offboard "$(DB)" "$(LISTEN)"
+	@scripts/run.sh $(BUILD)/offboard "$(DB)" "$(LISTEN)" "$(DATA)" "$(POLICY)"
 
 test:
-	@scripts/deps.sh build test fuzz
+	@scripts/deps.sh build test pg fuzz
 	@scripts/test.sh
 
 bench: build

@@ -8,6 +8,7 @@
 # whether or not the aim is met; non-zero only when a run failed (a server
 # did not start, wrk did not run, or a server answered anything but 2xx).
 set -euo pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the locale
 
 [ $# -eq 1 ] || { echo "usage: bench/run.sh BIN" >&2; exit 2; }
 bin=$(realpath "$1")
@@ -25,7 +26,7 @@ done
 NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/offboard-bench.XXXXXX")
-srv_pid="" ngx_pid=""
+srv_pid="" ngx_pid="" wrk_pid=""
 
 # Stops pid (TERM, then KILL after 5 s) and reaps it.
 stop() {
@@ -43,6 +44,7 @@ stop() {
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	stop "$wrk_pid"
 	stop "$srv_pid"
 	stop "$ngx_pid"
 	rm -rf "$tmp"
@@ -195,10 +197,22 @@ cmp -s "$tmp/ngx.body" "$www/api/v1/account" || die "nginx does not serve the sa
 bench() {
 	local name=$1 url=$2
 	shift 2
-	wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "$WARMUP" "$@" "$url" >"$tmp/warm.$name" 2>&1 ||
+	run_wrk "$tmp/warm.$name" -d "$WARMUP" "$@" "$url" ||
 		die "$name: wrk warm-up failed: $(cat "$tmp/warm.$name")"
-	wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "$DURATION" --latency "$@" "$url" \
-		>"$tmp/wrk.$name" 2>&1 || die "$name: wrk failed: $(cat "$tmp/wrk.$name")"
+	run_wrk "$tmp/wrk.$name" -d "$DURATION" --latency "$@" "$url" ||
+		die "$name: wrk failed: $(cat "$tmp/wrk.$name")"
+}
+
+# run_wrk OUT ARGS...: wrk in the background, so that a signal to this script
+# ends the run (and cleanup stops wrk) at once rather than after DURATION.
+run_wrk() {
+	local out=$1 rc=0
+	shift
+	wrk -t "$WRK_THREADS" -c "$CONNECTIONS" "$@" >"$out" 2>&1 &
+	wrk_pid=$!
+	wait "$wrk_pid" || rc=$?
+	wrk_pid=""
+	return "$rc"
 }
 
 # to_ms VALUE: wrk's latency (850.00us, 1.23ms, 1.02s, 1.00m) in milliseconds.

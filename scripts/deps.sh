@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, and only those that are missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build test fuzz bench)
+# Usage: scripts/deps.sh GROUP...   (groups: build test pg fuzz bench)
 # Idempotent: when everything is present it installs nothing and says nothing.
 set -euo pipefail
 
 declare -A group
-group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev"
-group[test]="libcmocka-dev libcurl4-openssl-dev sqlite3"
+group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev"
+group[test]="libcmocka-dev sqlite3 python3-aiosmtpd"
+# the PostgreSQL server (and psql) of the tests; scripts/pg.sh runs a private cluster
+group[pg]="postgresql"
 group[fuzz]="clang libclang-rt-14-dev"
 group[bench]="wrk nginx-light"
 

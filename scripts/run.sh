@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# `make run`: migrate the database, then serve in the foreground.
-# Usage: scripts/run.sh BIN DB LISTEN
+# `make run`: on first start, a data folder with the demo marketplace; then
+# the server in the foreground, with e-mails written to DATA/mail/*.eml.
+# Usage: scripts/run.sh BIN DB LISTEN DATA POLICY
 set -euo pipefail
-bin=$1 db=$2 listen=$3
-"$bin" migrate --db "$db" >/dev/null
+bin=$1 db=$2 listen=$3 data=$4 policy=$5
+export OFFBOARD_DB=$db OFFBOARD_DATA_DIR=$data OFFBOARD_POLICY=$policy
+export OFFBOARD_PUBLIC_URL=http://$listen
+mkdir -p "$data"
+key_file=$data/operator.key
+"$bin" migrate >/dev/null 2>&1
+"$bin" demo 2>/dev/null            # loads the demo once; later it only prints the sign-ins
+if [ ! -f "$key_file" ]; then
+	(umask 077; "$bin" ops-key create --name make-run 2>/dev/null > "$key_file")
+fi
 cat <<MSG
-offboard is starting on http://$listen  (database: $db)
-  health:   curl http://$listen/healthz
-  operator: $bin ops-key create --name me --db $db   (prints an API key)
+
+offboard is starting on http://$listen   (database $db, data folder $data)
+  health:        curl http://$listen/healthz
+  operator key:  $(cat "$key_file")   (also in $key_file)
+  e-mails:       $data/mail/*.eml (no SMTP configured; set OFFBOARD_SMTP=smtp://host:port)
+  sign in:       curl -c jar -H 'Content-Type: application/json' \\
+                   -d '{"email":"ready@demo.offboard.test","password":"demo-password"}' \\
+                   http://$listen/api/v1/session
 Stop it with Ctrl-C.
 MSG
-exec "$bin" serve --db "$db" --listen "$listen"
+exec "$bin" serve --listen "$listen"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every test, in a normal build and again under AddressSanitizer
 # and UndefinedBehaviorSanitizer, then the OpenAPI lint and a bounded fuzz run.
+# The storage and HTTP tests run on SQLite and again on PostgreSQL (meson
+# suite 'pg'), against a private cluster started here (scripts/pg.sh).
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +40,20 @@ build() {  # build DIR [meson options...]: a failed build counts as a failure
 	echo "== build $1"
 	setup "$@" || { failed=$((failed + 1)); echo "== build $1: FAILED"; }
 }
+
+# One private PostgreSQL cluster serves the 'pg' suites of both builds; it
+# is stopped and removed however the run ends.
+pgdir=
+trap '[ -z "$pgdir" ] || scripts/pg.sh stop "$pgdir"' EXIT
+echo "== postgres"
+if pgdir=$(scripts/pg.sh start) && OFFBOARD_TEST_PG=$(scripts/pg.sh url "$pgdir"); then
+	export OFFBOARD_TEST_PG
+	echo "== postgres: $OFFBOARD_TEST_PG"
+else
+	# the 'pg' suites would be skipped: that is a failure, not a pass
+	failed=$((failed + 1))
+	echo "== postgres: FAILED"
+fi
 
 build build
 suite "tests" build

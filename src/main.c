@@ -3,6 +3,7 @@
 #include "core/crypto.h"
 #include "core/totp.h"
 
+#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check the database's invariants (ledger balanced, states valid)" },
 	{ "demo", cmd_demo, "load the demo marketplace and print its sign-ins" },
 	{ "gen", cmd_gen, "gen --sellers N --orders-per-seller M: synthetic data for benchmarks" },
+	{ "audit", cmd_audit, "audit verify: check the audit log's hash chain" },
+	{ "jobs", cmd_jobs, "jobs run-due [--now T]: run the background jobs due, then exit" },
 	{ "version", cmd_version, "print the version" },
 };
 
@@ -48,9 +51,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "offboard: cannot initialise the crypto libraries\n");
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 2, argv + 2);
+	/* libcurl (e-mail and webhooks) sets itself up once, before any thread */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "offboard: cannot initialise libcurl\n");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int rc = commands[i].run(argc - 2, argv + 2);
+			curl_global_cleanup();
+			return rc;
+		}
+	}
+	curl_global_cleanup();
 	fprintf(stderr, "offboard: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -1,6 +1,8 @@
 #include "cli/cli.h"
 
 #include "core/log.h"
+#include "core/policy.h"
+#include "domain/notify.h"
 
 #include <stdio.h>
 
@@ -20,6 +22,13 @@ int cli_settings(struct config *cfg, unsigned scope, int argc, char **argv,
 		return 2;
 	}
 	log_set_level((enum log_level)cfg->log_level);
+	if (cfg->policy[0] && policy_load(cfg->policy, err, sizeof(err)) < 0) {
+		fprintf(stderr, "offboard: invalid --policy: %s\n", err);
+		return 2;
+	}
+	/* every command that may run jobs sends mail and webhooks alike */
+	notify_init(&(struct notify_settings){ .smtp_url = cfg->smtp, .mail_from = cfg->mail_from,
+					       .data_dir = cfg->data_dir, .public_url = cfg->public_url });
 	return -1;
 }
 

@@ -17,6 +17,8 @@ int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
 
 /* Loads the settings of a command (see config_load), printing usage for
  * --help (returns 0 with *done set) or the one-line error (returns 2).

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "domain/audit.h"
 #include "domain/ops_key.h"
 
 #include <stdio.h>
@@ -17,7 +18,7 @@ int cmd_ops_key(int argc, char **argv)
 	struct store *st;
 	struct ops_key k;
 	struct ob_err err;
-	char key[OPS_KEY_LEN + 1];
+	char key[OPS_KEY_LEN + 1], detail[64];
 	const char *name = NULL;
 	const struct config_flag flags[] = {
 		{ "name", "a name that says who or what uses the key", &name },
@@ -42,13 +43,25 @@ int cmd_ops_key(int argc, char **argv)
 	if ((st = cli_open_store(&cfg)) == NULL)
 		return 1;
 	ob_err_clear(&err);
-	if (ops_key_create(st, name, key, &k, &err) != OB_OK) {
-		fprintf(stderr, "offboard: cannot create key: %s\n", err.message);
-		store_close(st);
-		return 1;
-	}
+	/* The key and its audit record commit together; the record names the
+	 * key by id, not by its name, which may be a person's. */
+	if (store_begin(st, 1, &err) != OB_OK)
+		goto fail;
+	if (ops_key_create(st, name, key, &k, &err) != OB_OK)
+		goto rollback;
+	snprintf(detail, sizeof(detail), "{\"key_id\":\"%s\"}", k.id);
+	if (audit_record(st, "cli", NULL, "ops_key.create", detail, &err) != OB_OK ||
+	    store_commit(st, &err) != OB_OK)
+		goto rollback;
 	printf("%s\n", key);
 	crypto_wipe(key, sizeof(key));
 	store_close(st);
 	return 0;
+rollback:
+	store_rollback(st);
+fail:
+	crypto_wipe(key, sizeof(key));
+	fprintf(stderr, "offboard: cannot create key: %s\n", err.message);
+	store_close(st);
+	return 1;
 }

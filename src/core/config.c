@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum cfg_type { CFG_T_STR, CFG_T_INT, CFG_T_BOOL, CFG_T_LISTEN, CFG_T_DB, CFG_T_LOGLEVEL };
+enum cfg_type { CFG_T_STR, CFG_T_INT, CFG_T_BOOL, CFG_T_LISTEN, CFG_T_DB, CFG_T_LOGLEVEL,
+	       CFG_T_SMTP, CFG_T_HTTP_URL, CFG_T_MAILBOX };
 
 struct setting {
 	const char *name;          /* flag without "--"; env is OFFBOARD_ + upper(name) */
@@ -49,6 +50,16 @@ static const struct setting settings[] = {
 	  "seconds of the first sign-in back-off; each further failure doubles it" },
 	{ "login-lockout-max", CFG_T_INT, F(login_lockout_max), "900", 1, 86400, CFG_SERVE,
 	  "seconds, the longest sign-in back-off" },
+	{ "policy", CFG_T_STR, F(policy), "", 0, 0, CFG_DB | CFG_SERVE,
+	  "policy file (see etc/policy.conf); empty: the built-in defaults" },
+	{ "smtp", CFG_T_SMTP, F(smtp), "", 0, 0, CFG_DB | CFG_SERVE,
+	  "send e-mail through this server, smtp://HOST:PORT or smtps://...; empty: write .eml files to DATA_DIR/mail" },
+	{ "mail-from", CFG_T_MAILBOX, F(mail_from), "offboard@localhost", 0, 0, CFG_DB | CFG_SERVE,
+	  "sender address of the e-mails" },
+	{ "data-dir", CFG_T_STR, F(data_dir), "./data", 0, 0, CFG_DB | CFG_SERVE,
+	  "folder for the program's files (e-mails written without --smtp)" },
+	{ "public-url", CFG_T_HTTP_URL, F(public_url), "http://127.0.0.1:8080", 0, 0, CFG_DB | CFG_SERVE,
+	  "the address sellers reach the server at, http:// or https://; used in links" },
 	{ "log-level", CFG_T_LOGLEVEL, F(log_level), "info", 0, 0, CFG_DB | CFG_SERVE,
 	  "debug, info, warn or error" },
 };
@@ -72,6 +83,35 @@ static int parse_long(const char *s, long *out)
 	errno = 0;
 	*out = strtol(s, &end, 10);
 	return errno == 0 && end != s && *end == '\0' ? 0 : -1;
+}
+
+/* Checks the text settings of a form: returns 0 when v fits type. */
+static int check_text(enum cfg_type type, const char *v)
+{
+	const char *rest = NULL, *at;
+
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return -1;
+	switch (type) {
+	case CFG_T_SMTP:
+		if (v[0] == '\0')
+			return 0;
+		rest = strncmp(v, "smtp://", 7) == 0 ? v + 7 : strncmp(v, "smtps://", 8) == 0 ? v + 8 : NULL;
+		break;
+	case CFG_T_HTTP_URL:
+		rest = strncmp(v, "http://", 7) == 0 ? v + 7 : strncmp(v, "https://", 8) == 0 ? v + 8 : NULL;
+		break;
+	case CFG_T_MAILBOX:
+		/* local@domain, nothing that would break a header or an SMTP command */
+		at = strchr(v, '@');
+		if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '@') || strpbrk(v, "<>()[],;:\\\"") != NULL)
+			return -1;
+		return 0;
+	default:
+		return 0;
+	}
+	return rest && rest[0] && rest[0] != '/' ? 0 : -1;
 }
 
 /* Applies one value; on failure writes why into err. */
@@ -124,6 +164,19 @@ static int apply(struct config *cfg, const struct setting *st, const char *v,
 			return -1;
 		}
 		cfg->log_level = (int)n;
+		return 0;
+	case CFG_T_SMTP:
+	case CFG_T_HTTP_URL:
+	case CFG_T_MAILBOX:
+		if (strlen(v) >= st->size)
+			goto toolong;
+		if (check_text(st->type, v) < 0) {
+			snprintf(err, cap, "invalid %s '%s': expected %s", source, v,
+				 st->type == CFG_T_SMTP ? "smtp://HOST:PORT or smtps://HOST:PORT (or empty)" :
+				 st->type == CFG_T_HTTP_URL ? "an http:// or https:// URL" : "an e-mail address");
+			return -1;
+		}
+		memcpy(field, v, strlen(v) + 1);
 		return 0;
 	case CFG_T_LISTEN: {
 		const char *colon = strrchr(v, ':');

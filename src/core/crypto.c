@@ -40,6 +40,14 @@ void crypto_hash_hex(const void *s, size_t len, char *out)
 	sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN + 1, h, sizeof(h));
 }
 
+void crypto_sha256_hex(const void *s, size_t len, char *out)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, s, len);
+	sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN + 1, h, sizeof(h));
+}
+
 int crypto_password_hash(const char *password, char *out)
 {
 	_Static_assert(CRYPTO_PWHASH_LEN == crypto_pwhash_STRBYTES, "pwhash size");

@@ -22,6 +22,11 @@ void crypto_token_new(char *out);
  * (CRYPTO_HASH_HEX_LEN + 1). Used for tokens, keys and idempotency bodies. */
 void crypto_hash_hex(const void *s, size_t len, char *out);
 
+/* Writes the hex SHA-256 of the len bytes at s and its NUL into out
+ * (CRYPTO_HASH_HEX_LEN + 1). Used where the algorithm is part of a
+ * documented format (the audit log's hash chain). */
+void crypto_sha256_hex(const void *s, size_t len, char *out);
+
 /* Hashes a password with Argon2id (libsodium's interactive limits) into out
  * (CRYPTO_PWHASH_LEN). Returns -1 when memory runs out. */
 int crypto_password_hash(const char *password, char *out);

@@ -41,6 +41,15 @@ enum ob_rc auth_sign_in(struct store *st, const struct auth_policy *p, const cha
 enum ob_rc auth_session(struct store *st, const struct auth_policy *p, const char *token,
 			struct session *out, struct ob_err *err);
 
+/* A fresh check of the signed-in seller's password (and TOTP when
+ * enrolled) for a sensitive step such as closing the account; recorded on
+ * the session of token. Failures count toward the same back-off as sign-in.
+ * *password_at and *totp_at receive the times recorded. OB_EAUTH
+ * "invalid_credentials", "totp_required", "invalid_totp"; OB_ETHROTTLED. */
+enum ob_rc auth_step_up(struct store *st, const struct auth_policy *p, const char *token,
+			const char *password, const char *totp, const char *client_addr,
+			int64_t *password_at, int64_t *totp_at, struct ob_err *err);
+
 /* Returns 1 when csrf_token belongs to the session. */
 int auth_csrf_ok(const struct session *s, const char *csrf_token);
 

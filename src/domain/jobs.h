@@ -1,8 +1,10 @@
 /* jobs.h: background work as rows of a job table, claimed with leases, so
  * any number of `offboard serve` processes share one database and each job
  * runs once: a process that dies mid-job loses its lease and another takes
- * the job over. A job's work and its completion commit in one transaction,
- * so a retried job never applies its effects twice.
+ * the job over. Handlers run outside any transaction (so a slow SMTP or
+ * webhook peer holds no lock), make their changes in their own transaction,
+ * and re-check their state first, so a job run again after a crash changes
+ * nothing twice.
  *
  * Every kind of job has one handler in the table in jobs.c. */
 #ifndef OB_JOBS_H
@@ -29,10 +31,18 @@ enum ob_rc jobs_cancel(struct store *st, const char *key, struct ob_err *err);
 enum ob_rc jobs_run_due(struct store *st, int64_t now, const char *owner, int max, int *ran,
 			struct ob_err *err);
 
-/* What a handler gets: the store (inside the job's transaction), the job
- * and the time the run is for. A handler returns OB_OK to finish the job,
- * or an error to have it retried. */
+/* What a handler gets: the store (no transaction open), the job and the
+ * time the run is for. A handler returns OB_OK to finish the job, or an
+ * error to have it retried. */
 typedef enum ob_rc (*job_handler)(struct store *st, const struct job *job, int64_t now,
 				  struct ob_err *err);
+
+/* The table of every kind of job (job_kinds.c). */
+struct job_kind {
+	const char *kind;
+	job_handler run;
+};
+extern const struct job_kind job_kinds[];
+extern const size_t job_kinds_count;
 
 #endif

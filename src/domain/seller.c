@@ -43,8 +43,10 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 		return ob_fail(err, OB_EINVAL, "unknown_marketplace", "marketplace",
 			       "marketplace must name an existing marketplace");
 
-	/* Hash before the transaction: Argon2id takes tens of milliseconds and
-	 * must not hold the write lock. */
+	/* Hash before this function's transaction: Argon2id takes tens of
+	 * milliseconds. (Behind the operator API the dispatcher's transaction,
+	 * which also holds the audit record, is already open: creating sellers
+	 * is rare enough that its write lock may wait that long.) */
 	if (crypto_password_hash(in->password, out->password_hash) < 0)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "cannot hash password: out of memory");
 	out->status = SELLER_ACTIVE;

@@ -35,6 +35,22 @@ enum ob_rc h_ops_payout_update(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_inventory_set(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_service_create(struct req *r, struct ob_err *err);
 
+/* h_closure.c */
+enum ob_rc h_closure_get(struct req *r, struct ob_err *err);
+enum ob_rc h_closure_request(struct req *r, struct ob_err *err);
+enum ob_rc h_closure_confirm(struct req *r, struct ob_err *err);
+enum ob_rc h_closure_cancel(struct req *r, struct ob_err *err);
+enum ob_rc h_pause(struct req *r, struct ob_err *err);
+enum ob_rc h_resume(struct req *r, struct ob_err *err);
+enum ob_rc h_verify(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_closures(struct req *r, struct ob_err *err);
+
+/* h_ops_webhooks.c */
+enum ob_rc h_ops_webhook_create(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_webhooks_list(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_deliveries_list(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_delivery_retry(struct req *r, struct ob_err *err);
+
 /* h_funds.c */
 enum ob_rc h_payout_create(struct req *r, struct ob_err *err);
 

@@ -48,6 +48,7 @@ struct req {
 	const char *session_token;     /* borrowed from the Cookie header */
 	struct ops_key ops;            /* when an operator key was sent */
 
+	json_t *error_extra;           /* owned: more fields for an error answer */
 	int status;                    /* the handler's answer */
 	json_t *resp;                  /* owned: JSON answer */
 	char *text;                    /* malloc'ed: other answers (with content_type) */

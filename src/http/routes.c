@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/audit.h"
 #include "domain/ops_key.h"
 #include "http/handlers.h"
 #include "http/idempotency.h"
@@ -39,6 +40,18 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/ops/inventory", h_ops_inventory_set, ROUTE_OPS, ROUTE_IDEMPOTENT },
 	{ "POST", "/api/v1/ops/services", h_ops_service_create, ROUTE_OPS, ROUTE_IDEMPOTENT },
 	{ "GET", "/api/v1/account/balance", h_balance_get, ROUTE_READER, 0 },
+	{ "GET", "/api/v1/account/closure", h_closure_get, ROUTE_READER, 0 },
+	{ "POST", "/api/v1/account/closure", h_closure_request, ROUTE_SELLER, ROUTE_IDEMPOTENT },
+	{ "DELETE", "/api/v1/account/closure", h_closure_cancel, ROUTE_SELLER, 0 },
+	{ "POST", "/api/v1/account/closure/confirm", h_closure_confirm, ROUTE_SELLER, 0 },
+	{ "POST", "/api/v1/account/pause", h_pause, ROUTE_SELLER, 0 },
+	{ "DELETE", "/api/v1/account/pause", h_resume, ROUTE_SELLER, 0 },
+	{ "POST", "/api/v1/account/verify", h_verify, ROUTE_SELLER, 0 },
+	{ "GET", "/api/v1/ops/closures", h_ops_closures, ROUTE_OPS, 0 },
+	{ "POST", "/api/v1/ops/webhooks", h_ops_webhook_create, ROUTE_OPS, ROUTE_IDEMPOTENT },
+	{ "GET", "/api/v1/ops/webhooks", h_ops_webhooks_list, ROUTE_OPS, 0 },
+	{ "GET", "/api/v1/ops/webhooks/deliveries", h_ops_deliveries_list, ROUTE_OPS, 0 },
+	{ "POST", "/api/v1/ops/webhooks/deliveries/{id}/retry", h_ops_delivery_retry, ROUTE_OPS, 0 },
 	{ "GET", "/api/v1/orders", h_orders_list, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/orders/{id}", h_order_get, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/disputes", h_disputes_list, ROUTE_READER, 0 },
@@ -233,6 +246,48 @@ static enum ob_rc authenticate(struct req *r, struct ob_err *err)
 	return OB_OK;
 }
 
+/* A string member of obj that is an id, or NULL. */
+static const char *id_member(json_t *obj, const char *name)
+{
+	const char *v = json_string_value(json_object_get(obj, name));
+
+	return v && id_valid(v) ? v : NULL;
+}
+
+/* Appends the audit record of an operator write that succeeded, inside the
+ * request's transaction: the key, the route, the answer, and the ids it
+ * concerned. Never the body: it may hold personal data. */
+static enum ob_rc audit_ops_write(struct req *r, struct ob_err *err)
+{
+	char actor[64];
+	const char *id, *seller;
+	json_t *detail;
+	char *text;
+	enum ob_rc rc;
+
+	id = id_member(r->resp, "id");
+	if (id == NULL && r->params[0] && id_valid(r->params[0]))
+		id = r->params[0];
+	if ((seller = id_member(r->body, "seller_id")) == NULL &&
+	    (seller = id_member(r->resp, "seller_id")) == NULL &&
+	    strcmp(r->route->pattern, "/api/v1/ops/sellers") == 0)
+		seller = id;   /* the seller just created */
+	detail = json_pack("{s:s, s:s, s:i}", "method", r->route->method, "route", r->route->pattern,
+			   "status", r->status);
+	if (detail && id)
+		json_object_set_new(detail, "id", json_string(id));
+	if (detail && evhttp_find_header(evhttp_request_get_output_headers(r->ev), "Idempotent-Replayed"))
+		json_object_set_new(detail, "replayed", json_true());
+	text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	json_decref(detail);
+	if (text == NULL)
+		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
+	snprintf(actor, sizeof(actor), "ops:%s", r->ops.id);
+	rc = audit_record(r->st, actor, seller, "ops.write", text, err);
+	free(text);
+	return rc;
+}
+
 static void add_common_headers(struct req *r)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
@@ -259,6 +314,8 @@ static void send_response(struct req *r, enum ob_rc rc, struct ob_err *err)
 		utf8_clean(err->field);
 		json_decref(r->resp);
 		r->resp = req_error_body(err);
+		if (r->resp && r->error_extra)
+			json_object_update(r->resp, r->error_extra);
 		if (rc == OB_ETHROTTLED && err->retry_after > 0) {
 			snprintf(retry, sizeof(retry), "%ld", err->retry_after);
 			req_add_header(r, "Retry-After", retry);
@@ -289,7 +346,7 @@ void routes_dispatch(struct evhttp_request *ev, void *arg)
 	const char *method = method_name(evhttp_request_get_command(ev));
 	const char *body = "";
 	size_t body_len = 0;
-	int path_exists = 0;
+	int path_exists = 0, audited = 0;
 	uint64_t started = clock_mono_ns();
 	enum ob_rc rc = OB_OK;
 	char status_text[8], ms_text[24];
@@ -322,12 +379,26 @@ void routes_dispatch(struct evhttp_request *ev, void *arg)
 	if ((rc = read_body(&r, &body, &body_len, &err)) != OB_OK ||
 	    (rc = authenticate(&r, &err)) != OB_OK)
 		goto respond;
+	/* An operator write runs in one transaction with its audit record: the
+	 * handler's own transactions become savepoints inside it, and a failure
+	 * anywhere leaves neither. */
+	audited = r.route->auth == ROUTE_OPS && is_unsafe(r.route->method);
+	if (audited && (rc = store_begin(r.st, 1, &err)) != OB_OK)
+		goto respond;
 	if ((r.route->flags & ROUTE_IDEMPOTENT) && req_header(&r, "Idempotency-Key")) {
 		const char *scope = r.route->auth == ROUTE_OPS ? r.ops.id : r.session.seller_id;
 		rc = idempotency_run(&r, r.route->fn, req_header(&r, "Idempotency-Key"), scope,
 				     body, body_len, &err);
 	} else {
 		rc = r.route->fn(&r, &err);
+	}
+	if (audited) {
+		if (rc == OB_OK)
+			rc = audit_ops_write(&r, &err);
+		if (rc == OB_OK)
+			rc = store_commit(r.st, &err);
+		else
+			store_rollback(r.st);
 	}
 respond:
 	send_response(&r, rc, &err);
@@ -341,6 +412,7 @@ respond:
 	log_set_request_id(NULL);
 	json_decref(r.body);
 	json_decref(r.resp);
+	json_decref(r.error_extra);
 	free(r.text);
 	crypto_wipe(&r.session, sizeof(r.session));
 	arena_reset(&r.arena);

@@ -1,6 +1,8 @@
 #include "http/server.h"
 
+#include "core/clock.h"
 #include "core/log.h"
+#include "domain/jobs.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/routes.h"
@@ -19,6 +21,77 @@
 #include <unistd.h>
 
 #define LISTEN_BACKLOG 1024
+
+/* The background job runner of this process: due jobs, once a second. */
+struct job_runner {
+	pthread_t thread;
+	struct store *store;
+	char owner[96];
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
+};
+
+static void *job_runner_main(void *arg)
+{
+	struct job_runner *j = arg;
+	struct ob_err err;
+	struct timespec until;
+
+	pthread_mutex_lock(&j->lock);
+	while (!j->stop) {
+		int ran = 0;
+		pthread_mutex_unlock(&j->lock);
+		ob_err_clear(&err);
+		if (jobs_run_due(j->store, clock_now(), j->owner, 100, &ran, &err) != OB_OK)
+			log_kv(LOG_ERROR, "job runner failed", "error", err.code, NULL);
+		pthread_mutex_lock(&j->lock);
+		if (ran == 100)
+			continue;   /* more may be due: no pause */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (!j->stop)
+			pthread_cond_timedwait(&j->wake, &j->lock, &until);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+static int job_runner_start(struct job_runner *j, const struct config *cfg)
+{
+	struct ob_err err;
+	char host[64] = "host";
+
+	memset(j, 0, sizeof(*j));
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->wake, NULL);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(j->owner, sizeof(j->owner), "serve:%s:%ld", host, (long)getpid());
+	if (store_open(cfg->db, &j->store, &err) != OB_OK) {
+		log_kv(LOG_ERROR, "cannot open database for jobs", "error", err.message, NULL);
+		return -1;
+	}
+	if (pthread_create(&j->thread, NULL, job_runner_main, j) != 0) {
+		store_close(j->store);
+		j->store = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void job_runner_stop(struct job_runner *j)
+{
+	if (j->store == NULL)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->stop = 1;
+	pthread_cond_signal(&j->wake);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	store_close(j->store);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->wake);
+}
 
 struct worker_thread {
 	struct worker w;
@@ -124,6 +197,7 @@ int server_run(const struct config *cfg)
 {
 	static const char *names[METRICS_MAX_ROUTES];
 	struct worker_thread *threads = NULL;
+	struct job_runner runner;
 	int n = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	int port = cfg->listen_port, rc = 1, started = 0, sig = 0;
 	char why[256];
@@ -146,6 +220,7 @@ int server_run(const struct config *cfg)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+	memset(&runner, 0, sizeof(runner));
 	threads = calloc((size_t)n, sizeof(*threads));
 	if (threads == NULL)
 		return 1;
@@ -165,6 +240,8 @@ int server_run(const struct config *cfg)
 	for (; started < n; started++)
 		if (pthread_create(&threads[started].thread, NULL, worker_main, &threads[started]) != 0)
 			goto out;
+	if (job_runner_start(&runner, cfg) < 0)
+		goto out;
 	{
 		char port_text[8], threads_text[8];
 		snprintf(port_text, sizeof(port_text), "%d", port);
@@ -178,6 +255,7 @@ int server_run(const struct config *cfg)
 	log_kv(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
 	rc = 0;
 out:
+	job_runner_stop(&runner);
 	for (int i = 0; i < started; i++)
 		event_base_loopexit(threads[i].w.base, NULL);
 	for (int i = 0; i < started; i++)

@@ -3,6 +3,8 @@
 #include "core/money.h"
 #include "http/request.h"
 
+#include <string.h>
+
 /* JSON null for an empty string, else the string. */
 static json_t *str_or_null(const char *s)
 {
@@ -108,4 +110,37 @@ json_t *view_balance(const struct balance_view *b)
 			 "reserved", view_money(b->reserved, b->currency),
 			 "debt", view_money(b->debt, b->currency),
 			 "in_flight", view_money(b->in_flight, b->currency));
+}
+
+json_t *view_webhook(const struct webhook *w, int with_secret)
+{
+	json_t *events = json_array(), *v;
+
+	for (const char *p = w->events; events && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		json_array_append_new(events, json_stringn(p, len));
+		p += len + (end ? 1 : 0);
+	}
+	v = json_pack("{s:s, s:s, s:o, s:b, s:o}", "id", w->id, "url", w->url, "events", events,
+		      "active", w->active, "created_at", req_time(w->created_at));
+	if (v && with_secret)
+		json_object_set_new(v, "secret", json_string(w->secret));
+	return v;
+}
+
+json_t *view_delivery(const struct delivery_info *info)
+{
+	const struct webhook_delivery *d = &info->d;
+	/* the body as sent, as JSON again (it was built as JSON) */
+	json_t *payload = json_loads(d->body, JSON_REJECT_DUPLICATES, NULL);
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "id", d->id,
+			 "webhook_id", d->webhook_id, "event", d->event,
+			 "status", delivery_status_names[d->status], "attempts", d->attempts,
+			 "last_status", d->last_status ? json_integer(d->last_status) : json_null(),
+			 "last_error", str_or_null(d->last_error),
+			 "payload", payload ? payload : json_string(d->body),
+			 "created_at", req_time(d->created_at), "delivered_at", req_time(d->delivered_at),
+			 "next_attempt_at", req_time(info->next_attempt_at));
 }

@@ -5,6 +5,7 @@
 #define OB_VIEWS_H
 
 #include "domain/ledger.h"
+#include "domain/notify.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -20,5 +21,8 @@ json_t *view_payout(const struct payout *p);
 json_t *view_inventory(const struct inventory *inv);
 json_t *view_service(const struct service *sv);
 json_t *view_balance(const struct balance_view *b);
+/* A webhook subscription; the secret only when with_secret (at creation). */
+json_t *view_webhook(const struct webhook *w, int with_secret);
+json_t *view_delivery(const struct delivery_info *info);
 
 #endif

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include "store/pg/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 #include <stdio.h>
@@ -10,8 +11,10 @@ enum ob_rc store_open(const char *url, struct store **out, struct ob_err *err)
 	*out = NULL;
 	if (strncmp(url, "sqlite:", 7) == 0)
 		return sqlite_store_open(url + 7, out, err);
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return pg_store_open(url, out, err);
 	return ob_fail(err, OB_EINVAL, "unsupported_database", "db",
-		       "unsupported database url: only sqlite:PATH is built in this version");
+		       "unsupported database url: expected sqlite:PATH or postgres://...");
 }
 
 void store_close(struct store *st)
@@ -137,12 +140,31 @@ FORWARD(readiness_counts, (struct store *st, const char *seller_id, int64_t now,
 FORWARD(listings_deactivate, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
 FORWARD(services_terminate, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
 FORWARD(sessions_end, (struct store *st, const char *seller_id, struct ob_err *err), (st, seller_id, err))
+FORWARD(listings_pause, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
+FORWARD(listings_resume, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
+FORWARD(session_step_up, (struct store *st, const char *token_hash, int64_t password_at, int64_t totp_at, struct ob_err *err), (st, token_hash, password_at, totp_at, err))
 FORWARD(job_insert, (struct store *st, const struct job *j, struct ob_err *err), (st, j, err))
 FORWARD(job_claim, (struct store *st, int64_t now, const char *owner, int64_t lease_until, struct job *out, struct ob_err *err), (st, now, owner, lease_until, out, err))
 FORWARD(job_finish, (struct store *st, const struct job *j, struct ob_err *err), (st, j, err))
 FORWARD(job_get, (struct store *st, const char *key, struct job *out, struct ob_err *err), (st, key, out, err))
 FORWARD(job_cancel, (struct store *st, const char *key, struct ob_err *err), (st, key, err))
 FORWARD(check, (struct store *st, void (*report)(void *arg, const char *what), void *arg, int *violations, struct ob_err *err), (st, report, arg, violations, err))
+FORWARD(audit_last, (struct store *st, struct audit_record *out, struct ob_err *err), (st, out, err))
+FORWARD(audit_insert, (struct store *st, const struct audit_record *a, struct ob_err *err), (st, a, err))
+FORWARD(audit_scan, (struct store *st, int64_t after_seq, struct audit_record *out, size_t cap, size_t *n, struct ob_err *err), (st, after_seq, out, cap, n, err))
+FORWARD(audit_list_seller, (struct store *st, const char *seller_id, int64_t before_seq, struct audit_record *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, before_seq, out, cap, n, err))
+FORWARD(email_insert, (struct store *st, const struct email *e, struct ob_err *err), (st, e, err))
+FORWARD(email_get, (struct store *st, const char *id, struct email *out, struct ob_err *err), (st, id, out, err))
+FORWARD(email_update, (struct store *st, const struct email *e, struct ob_err *err), (st, e, err))
+FORWARD(emails_list, (struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct email *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_id, out, cap, n, err))
+FORWARD(webhook_insert, (struct store *st, const struct webhook *w, struct ob_err *err), (st, w, err))
+FORWARD(webhook_get, (struct store *st, const char *id, struct webhook *out, struct ob_err *err), (st, id, out, err))
+FORWARD(webhook_update, (struct store *st, const struct webhook *w, struct ob_err *err), (st, w, err))
+FORWARD(webhooks_list, (struct store *st, int64_t after_time, const char *after_id, struct webhook *out, size_t cap, size_t *n, struct ob_err *err), (st, after_time, after_id, out, cap, n, err))
+FORWARD(delivery_insert, (struct store *st, const struct webhook_delivery *d, struct ob_err *err), (st, d, err))
+FORWARD(delivery_get, (struct store *st, const char *id, struct webhook_delivery *out, struct ob_err *err), (st, id, out, err))
+FORWARD(delivery_update, (struct store *st, const struct webhook_delivery *d, struct ob_err *err), (st, d, err))
+FORWARD(deliveries_list, (struct store *st, int status, int64_t after_time, const char *after_id, struct webhook_delivery *out, size_t cap, size_t *n, struct ob_err *err), (st, status, after_time, after_id, out, cap, n, err))
 
 const char *const listing_status_names[] = { "active", "inactive", NULL };
 const char *const order_status_names[] = { "pending", "unshipped", "shipped", "delivered",
@@ -150,6 +172,8 @@ const char *const order_status_names[] = { "pending", "unshipped", "shipped", "d
 const char *const dispute_kind_names[] = { "a_to_z_claim", "chargeback", "return_request", "other", NULL };
 const char *const dispute_status_names[] = { "open", "closed", NULL };
 const char *const payout_status_names[] = { "requested", "sent", "settled", "failed", NULL };
+const char *const email_status_names[] = { "pending", "sent", "dead", NULL };
+const char *const delivery_status_names[] = { "pending", "delivered", "dead", NULL };
 const char *const closure_status_names[] = { "requested", "closing", "closed", "cancelled",
 					     "expired", "paused", "resumed", NULL };
 const char *const service_kind_names[] = { "selling_plan", "advertising", "fulfilment", NULL };

@@ -1,7 +1,7 @@
 /* store.h: the one storage interface of offboard.
  *
  * A struct store is one database connection. It is not thread-safe: each
- * thread opens its own. Backends (sqlite/, later pg/) implement struct
+ * thread opens its own. Backends (sqlite/, pg/) implement struct
  * store_ops; nothing above this header knows which one runs.
  *
  * Records are plain structs with bounded, NUL-terminated strings, copied in
@@ -324,7 +324,76 @@ struct job {
 
 /* --- the audit log (migration 4) --- */
 
+#define AUDIT_HASH_LEN 64            /* hex SHA-256 */
+
+/* One record of the append-only audit log, a hash chain: seq counts from 1
+ * without gaps, prev_hash is the previous record's hash (64 zeros for the
+ * first) and hash covers every other field (domain/audit.h). */
+struct audit_record {
+	int64_t seq;
+	int64_t at;
+	char actor[64];                  /* "seller:<id>", "ops:<key id>", "cli", "anonymous" */
+	char seller_id[ID_MAX];          /* the seller it concerns, or empty */
+	char action[48];                 /* "session.sign_in", "ops.write", ... */
+	char detail[1024];               /* a JSON object: ids and codes, no personal data */
+	char prev_hash[AUDIT_HASH_LEN + 1];
+	char hash[AUDIT_HASH_LEN + 1];
+};
+
 /* --- notifications (migration 5) --- */
+
+/* Bounds of the outboxes' texts, in bytes without the NUL. */
+#define EMAIL_SUBJECT_MAX 255
+#define EMAIL_BODY_MAX 16383
+#define WEBHOOK_URL_MAX 1024
+#define WEBHOOK_SECRET_MAX 128
+#define WEBHOOK_BODY_MAX 4095
+
+extern const char *const email_status_names[];
+extern const char *const delivery_status_names[];
+
+enum email_status { EMAIL_PENDING, EMAIL_SENT, EMAIL_DEAD };
+
+/* One message of the e-mail outbox, addressed when it was queued. */
+struct email {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	char to_address[255];
+	char subject[EMAIL_SUBJECT_MAX + 1];   /* UTF-8, one line */
+	char body[EMAIL_BODY_MAX + 1];         /* UTF-8 plain text, lines end in \n */
+	enum email_status status;
+	int attempts;                          /* of the runs that ended it (sent or dead) */
+	char last_error[256];
+	int64_t created_at;
+	int64_t sent_at;                       /* 0 until sent */
+};
+
+/* A subscription of the marketplace to webhook events. */
+struct webhook {
+	char id[ID_MAX];
+	char url[WEBHOOK_URL_MAX + 1];         /* http:// or https:// */
+	char secret[WEBHOOK_SECRET_MAX + 1];   /* the HMAC key, as given or generated */
+	char events[256];                      /* comma-separated event names, or "*" */
+	int active;
+	int64_t created_at;
+};
+
+enum delivery_status { DELIVERY_PENDING, DELIVERY_DELIVERED, DELIVERY_DEAD };
+
+/* One event on its way to one subscription: the body is fixed when the
+ * event happens, so every attempt sends the same bytes. */
+struct webhook_delivery {
+	char id[ID_MAX];
+	char webhook_id[ID_MAX];
+	char event[48];
+	char body[WEBHOOK_BODY_MAX + 1];       /* the JSON text sent */
+	enum delivery_status status;
+	int attempts;                          /* of the runs that ended (delivered or dead) */
+	int last_status;                       /* HTTP status of the last answer; 0 none */
+	char last_error[256];
+	int64_t created_at;
+	int64_t delivered_at;                  /* 0 until delivered */
+};
 
 struct store;
 
@@ -393,6 +462,9 @@ struct store_ops {
 	enum ob_rc (*listings_deactivate)(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
 	enum ob_rc (*services_terminate)(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
 	enum ob_rc (*sessions_end)(struct store *st, const char *seller_id, struct ob_err *err);
+	enum ob_rc (*listings_pause)(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+	enum ob_rc (*listings_resume)(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+	enum ob_rc (*session_step_up)(struct store *st, const char *token_hash, int64_t password_at, int64_t totp_at, struct ob_err *err);
 
 	enum ob_rc (*job_insert)(struct store *st, const struct job *j, struct ob_err *err);
 	enum ob_rc (*job_claim)(struct store *st, int64_t now, const char *owner, int64_t lease_until, struct job *out, struct ob_err *err);
@@ -418,6 +490,24 @@ struct store_ops {
 
 	enum ob_rc (*idempotency_get)(struct store *st, const char *scope, const char *key, struct idempotency *out, struct ob_err *err);
 	enum ob_rc (*idempotency_put)(struct store *st, const struct idempotency *rec, struct ob_err *err);
+
+	enum ob_rc (*audit_last)(struct store *st, struct audit_record *out, struct ob_err *err);
+	enum ob_rc (*audit_insert)(struct store *st, const struct audit_record *a, struct ob_err *err);
+	enum ob_rc (*audit_scan)(struct store *st, int64_t after_seq, struct audit_record *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*audit_list_seller)(struct store *st, const char *seller_id, int64_t before_seq, struct audit_record *out, size_t cap, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*email_insert)(struct store *st, const struct email *e, struct ob_err *err);
+	enum ob_rc (*email_get)(struct store *st, const char *id, struct email *out, struct ob_err *err);
+	enum ob_rc (*email_update)(struct store *st, const struct email *e, struct ob_err *err);
+	enum ob_rc (*emails_list)(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct email *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*webhook_insert)(struct store *st, const struct webhook *w, struct ob_err *err);
+	enum ob_rc (*webhook_get)(struct store *st, const char *id, struct webhook *out, struct ob_err *err);
+	enum ob_rc (*webhook_update)(struct store *st, const struct webhook *w, struct ob_err *err);
+	enum ob_rc (*webhooks_list)(struct store *st, int64_t after_time, const char *after_id, struct webhook *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*delivery_insert)(struct store *st, const struct webhook_delivery *d, struct ob_err *err);
+	enum ob_rc (*delivery_get)(struct store *st, const char *id, struct webhook_delivery *out, struct ob_err *err);
+	enum ob_rc (*delivery_update)(struct store *st, const struct webhook_delivery *d, struct ob_err *err);
+	enum ob_rc (*deliveries_list)(struct store *st, int status, int64_t after_time, const char *after_id, struct webhook_delivery *out, size_t cap, size_t *n, struct ob_err *err);
 };
 
 struct store {
@@ -510,6 +600,12 @@ STORE_FN(listings_deactivate, const char *seller_id, int64_t now, int64_t *chang
 STORE_FN(services_terminate, const char *seller_id, int64_t now, int64_t *changed);
 /* Deletes every session of the seller. */
 STORE_FN(sessions_end, const char *seller_id);
+/* Vacation mode: turns the active listings off, remembering them; resume
+ * turns exactly those back on. listings_deactivate forgets them. */
+STORE_FN(listings_pause, const char *seller_id, int64_t now, int64_t *changed);
+STORE_FN(listings_resume, const char *seller_id, int64_t now, int64_t *changed);
+/* Records a fresh password (and TOTP, when not 0) check on a session. */
+STORE_FN(session_step_up, const char *token_hash, int64_t password_at, int64_t totp_at);
 /* Adds a job; OB_ECONFLICT when its key is taken. */
 STORE_FN(job_insert, const struct job *j);
 /* Takes the earliest due job (pending and due, or running with an expired
@@ -523,6 +619,38 @@ STORE_FN(job_get, const char *key, struct job *out);
 /* Marks the pending job of key done without running it (nothing when none). */
 STORE_FN(job_cancel, const char *key);
 STORE_FN(check, void (*report)(void *arg, const char *what), void *arg, int *violations);
+/* The audit log. Append through domain/audit.h, never directly: it keeps
+ * the chain. audit_last: the record with the highest seq, OB_ENOTFOUND
+ * when the log is empty. audit_insert: OB_ECONFLICT when seq is taken. */
+STORE_FN(audit_last, struct audit_record *out);
+STORE_FN(audit_insert, const struct audit_record *a);
+/* Up to cap records with seq > after_seq, in seq order (verification). */
+STORE_FN(audit_scan, int64_t after_seq, struct audit_record *out, size_t cap, size_t *n);
+/* Up to cap records of one seller, newest first, with seq < before_seq
+ * (0: from the newest); the next page starts before the last seq read. */
+STORE_FN(audit_list_seller, const char *seller_id, int64_t before_seq, struct audit_record *out,
+	 size_t cap, size_t *n);
+/* The notification outboxes (domain/notify.h queues and delivers). */
+STORE_FN(email_insert, const struct email *e);
+STORE_FN(email_get, const char *id, struct email *out);
+STORE_FN(email_update, const struct email *e);         /* status, attempts, last_error, sent_at */
+/* The e-mails to one seller, newest first; keyset after (created_at, id). */
+STORE_FN(emails_list, const char *seller_id, int64_t after_time, const char *after_id,
+	 struct email *out, size_t cap, size_t *n);
+STORE_FN(webhook_insert, const struct webhook *w);
+STORE_FN(webhook_get, const char *id, struct webhook *out);
+STORE_FN(webhook_update, const struct webhook *w);     /* url, secret, events, active */
+/* Subscriptions newest first, active or not; keyset after (created_at, id)
+ * when after_id is set. */
+STORE_FN(webhooks_list, int64_t after_time, const char *after_id, struct webhook *out, size_t cap,
+	 size_t *n);
+STORE_FN(delivery_insert, const struct webhook_delivery *d);
+STORE_FN(delivery_get, const char *id, struct webhook_delivery *out);
+/* status, attempts, last_status, last_error, delivered_at */
+STORE_FN(delivery_update, const struct webhook_delivery *d);
+/* Deliveries newest first; status -1 any; keyset after (created_at, id). */
+STORE_FN(deliveries_list, int status, int64_t after_time, const char *after_id,
+	 struct webhook_delivery *out, size_t cap, size_t *n);
 #undef STORE_FN
 
 /* The name of a status as stored and shown ("active", "closure_requested"...);

@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "../testpg.h"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -23,7 +24,7 @@ static const char *bin(void)
 
 static void make_ops_key(struct server *s)
 {
-	char cmd[512];
+	char cmd[1024];
 	FILE *p;
 
 	snprintf(cmd, sizeof(cmd), "'%s' ops-key create --name tests --db '%s' 2>>'%s/server.log'",
@@ -48,7 +49,10 @@ void server_start(struct server *s, const char *const *extra)
 	snprintf(s->dir, sizeof(s->dir), "/tmp/offboard-it-XXXXXX");
 	if (mkdtemp(s->dir) == NULL)
 		abort();
-	snprintf(s->db, sizeof(s->db), "sqlite:%s/offboard.db", s->dir);
+	if (testpg_on())
+		testpg_new_db(s->db, sizeof(s->db));
+	else
+		snprintf(s->db, sizeof(s->db), "sqlite:%s/offboard.db", s->dir);
 	snprintf(log, sizeof(log), "%s/server.log", s->dir);
 	make_ops_key(s);
 
@@ -89,7 +93,7 @@ void server_start(struct server *s, const char *const *extra)
 int server_stop(struct server *s)
 {
 	int status = 0;
-	char cmd[512];
+	char cmd[1024];
 
 	kill(s->pid, SIGTERM);
 	waitpid(s->pid, &status, 0);

@@ -1,5 +1,7 @@
 /* harness.h: runs the real `offboard serve` on a free loopback port against
- * a fresh SQLite file, and speaks HTTP to it through libcurl. */
+ * a fresh database, and speaks HTTP to it through libcurl. The database is
+ * an SQLite file, or in meson's suite 'pg' a new database on the
+ * PostgreSQL server of OFFBOARD_TEST_PG (tests/testpg.h). */
 #ifndef OB_HARNESS_H
 #define OB_HARNESS_H
 
@@ -10,7 +12,7 @@
 struct server {
 	pid_t pid;
 	char dir[64];        /* temporary folder of the database */
-	char db[128];        /* sqlite:DIR/offboard.db */
+	char db[512];        /* sqlite:DIR/offboard.db or postgres://... */
 	char base[64];       /* http://127.0.0.1:PORT */
 	char ops_key[128];
 };

@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,6 +443,77 @@ static void sessions_expire_when_idle(void **state)
 	assert_int_equal(server_stop(&s2), 0);
 }
 
+/* Runs `offboard audit verify` on the server's database beside it:
+ * returns the number of records, after checking it found the chain intact. */
+static long long audit_verify_records(const struct server *s)
+{
+	char cmd[1024], line[512], hash[80];
+	long long records = -1, head = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s' audit verify --db '%s'", getenv("OFFBOARD_BIN"), s->db);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	assert_int_equal(sscanf(line, "%lld records, chain intact, head %lld %79s", &records, &head, hash), 3);
+	assert_int_equal(head, records);
+	assert_int_equal(strlen(hash), 64);
+	return records;
+}
+
+/* One number from an SQLite database file (read beside the server). */
+static long long sqlite_count(const struct server *s, const char *sql, const char *arg)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_open_v2(s->db + 7, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	if (arg)
+		sqlite3_bind_text(q, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Operator writes and sign-ins leave audit records, a failed write does
+ * not, no record holds personal data, and `offboard audit verify` finds the
+ * chain intact beside the running server. */
+static void writes_and_sign_ins_are_audited(void **state)
+{
+	struct response r;
+	struct seller_login l;
+	long long before;
+
+	(void)state;
+	/* at least the operator key and the marketplace of group_setup */
+	before = audit_verify_records(&srv);
+	assert_true(before >= 2);
+	create_seller(&srv, "audited@shop.example");
+	ops_post(&srv, "/api/v1/ops/sellers", "{\"email\":\"nope\"}", &r);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+	assert_int_equal(audit_verify_records(&srv), before + 1);
+	assert_int_equal(seller_sign_in(&srv, "audited@shop.example", "wrong password", NULL, &l), 401);
+	assert_int_equal(seller_sign_in(&srv, "audited@shop.example", "correct horse", NULL, &l), 201);
+	assert_int_equal(audit_verify_records(&srv), before + 3);
+
+	if (strncmp(srv.db, "sqlite:", 7) != 0)
+		return;
+	/* created, one failed and one good sign-in, all filed under the seller */
+	assert_int_equal(sqlite_count(&srv, "SELECT count(*) FROM audit_log WHERE seller_id = ?1",
+				      l.seller_id), 3);
+	assert_int_equal(sqlite_count(&srv, "SELECT count(*) FROM audit_log WHERE action = 'ops_key.create'"
+				      " AND actor = 'cli'", NULL), 1);
+	assert_int_equal(sqlite_count(&srv, "SELECT count(*) FROM audit_log WHERE instr(detail, '@') > 0"
+				      " OR instr(detail, 'horse') > 0 OR instr(detail, 'Ann') > 0", NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +527,7 @@ int main(void)
 		cmocka_unit_test(totp_over_http),
 		cmocka_unit_test(throttling_answers_429_with_retry_after),
 		cmocka_unit_test(sessions_expire_when_idle),
+		cmocka_unit_test(writes_and_sign_ins_are_audited),
 	};
 	int rc;
 

@@ -8,8 +8,10 @@
 
 #include "testdb.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int setup(void **state)
 {
@@ -45,6 +47,23 @@ static struct seller make_seller(const char *id, const char *email)
 	s.status = SELLER_ACTIVE;
 	s.created_at = s.updated_at = 200;
 	return s;
+}
+
+/* The backend under test implements every operation of store.h (an
+ * operation added to the interface needs every backend). */
+static void every_operation_implemented(void **state)
+{
+	const struct store *st = *state;
+	const char *ops = (const char *)st->ops;
+	void (*fn)(void);
+
+	for (size_t at = offsetof(struct store_ops, close); at + sizeof(fn) <= sizeof(struct store_ops);
+	     at += sizeof(fn)) {
+		memcpy(&fn, ops + at, sizeof(fn));
+		if (fn == NULL)
+			fail_msg("%s: the operation at offset %zu of struct store_ops is missing",
+				 st->ops->name, at);
+	}
 }
 
 static void migrate_is_idempotent(void **state)
@@ -195,15 +214,79 @@ static void nested_transactions(void **state)
 	assert_int_not_equal(store_commit(st, &err), OB_OK);   /* no transaction left */
 }
 
+/* A unique key taken inside a transaction fails that statement only: the
+ * caller may look the row up and go on, as the domain does. */
+static void conflict_keeps_the_transaction(void **state)
+{
+	struct store *st = *state;
+	struct marketplace m = { .id = "eu", .name = "EU", .currency = "EUR", .policy = "default" }, got;
+	struct ob_err err;
+
+	assert_int_equal(store_begin(st, 1, &err), OB_OK);
+	assert_int_equal(store_marketplace_insert(st, &m, &err), OB_OK);
+	assert_int_equal(store_marketplace_insert(st, &m, &err), OB_ECONFLICT);
+	assert_string_equal(err.code, "already_exists");
+	assert_int_equal(store_marketplace_get(st, "eu", &got, &err), OB_OK);
+	snprintf(m.id, sizeof(m.id), "uk");
+	assert_int_equal(store_marketplace_insert(st, &m, &err), OB_OK);
+	assert_int_equal(store_commit(st, &err), OB_OK);
+	assert_int_equal(store_marketplace_get(st, "uk", &got, &err), OB_OK);
+}
+
+struct second_writer {
+	struct store *st;
+	enum ob_rc begin, get;
+};
+
+static void *second_writer(void *arg)
+{
+	struct second_writer *w = arg;
+	struct marketplace m;
+	struct ob_err err;
+
+	w->begin = store_begin(w->st, 1, &err);
+	if (w->begin == OB_OK) {
+		w->get = store_marketplace_get(w->st, "eu", &m, &err);
+		store_rollback(w->st);
+	}
+	return NULL;
+}
+
+/* Writers queue: a second connection's write transaction starts only once
+ * the first one committed, and then reads what it wrote, so a
+ * read-check-write of the domain never acts on a stale read. */
+static void writers_queue(void **state)
+{
+	struct store *st = *state;
+	struct marketplace m = { .id = "eu", .name = "EU", .currency = "EUR", .policy = "default" };
+	struct second_writer w = { .st = testdb_connect(), .begin = -1, .get = -1 };
+	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	struct ob_err err;
+	pthread_t t;
+
+	assert_int_equal(store_begin(st, 1, &err), OB_OK);
+	assert_int_equal(store_marketplace_insert(st, &m, &err), OB_OK);
+	assert_int_equal(pthread_create(&t, NULL, second_writer, &w), 0);
+	nanosleep(&pause, NULL);
+	assert_int_equal(store_commit(st, &err), OB_OK);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(w.begin, OB_OK);
+	assert_int_equal(w.get, OB_OK);
+	store_close(w.st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(every_operation_implemented, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_is_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(marketplaces_and_sellers, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(throttle_and_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(idempotency_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(conflict_keeps_the_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(writers_queue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -250,6 +250,8 @@ const char *const pg_migrations[] = {
 	"  created_at " I " NOT NULL,"
 	"  delivered_at " I " NOT NULL DEFAULT 0);"
 	"CREATE INDEX deliveries_status ON webhook_deliveries(status, created_at);",
+	/* 6: vacation mode remembers which listings it turned off */
+	"ALTER TABLE listings ADD COLUMN paused " I " NOT NULL DEFAULT 0;",
 };
 
 const size_t pg_migrations_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -246,6 +246,8 @@ const char *const sqlite_migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  delivered_at INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX deliveries_status ON webhook_deliveries(status, created_at);",
+	/* 6: vacation mode remembers which listings it turned off */
+	"ALTER TABLE listings ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t sqlite_migrations_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -227,10 +227,44 @@ static enum ob_rc change(struct store *st, const char *sql, const char *seller, 
 enum ob_rc sq_listings_deactivate(struct store *st, const char *seller_id, int64_t now,
 				  int64_t *changed, struct ob_err *err)
 {
-	static const char sql[] = "UPDATE listings SET status = 'inactive', updated_at = ?2"
+	static const char sql[] = "UPDATE listings SET status = 'inactive', paused = 0, updated_at = ?2"
+				  " WHERE seller_id = ?1 AND (status = 'active' OR paused = 1)";
+
+	return change(st, sql, seller_id, now, changed, err);
+}
+
+enum ob_rc sq_listings_pause(struct store *st, const char *seller_id, int64_t now,
+			     int64_t *changed, struct ob_err *err)
+{
+	static const char sql[] = "UPDATE listings SET status = 'inactive', paused = 1, updated_at = ?2"
 				  " WHERE seller_id = ?1 AND status = 'active'";
 
 	return change(st, sql, seller_id, now, changed, err);
+}
+
+enum ob_rc sq_listings_resume(struct store *st, const char *seller_id, int64_t now,
+			      int64_t *changed, struct ob_err *err)
+{
+	static const char sql[] = "UPDATE listings SET status = 'active', paused = 0, updated_at = ?2"
+				  " WHERE seller_id = ?1 AND paused = 1";
+
+	return change(st, sql, seller_id, now, changed, err);
+}
+
+enum ob_rc sq_session_step_up(struct store *st, const char *token_hash, int64_t password_at,
+			      int64_t totp_at, struct ob_err *err)
+{
+	static const char sql[] = "UPDATE sessions SET password_at = ?2,"
+				  " totp_at = CASE WHEN ?3 > 0 THEN ?3 ELSE totp_at END WHERE token_hash = ?1";
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
+
+	if (q == NULL)
+		return err->rc;
+	sq_bind_text(q, 1, token_hash);
+	sqlite3_bind_int64(q, 2, password_at);
+	sqlite3_bind_int64(q, 3, totp_at);
+	return sq_exec_done(s, q, err);
 }
 
 enum ob_rc sq_services_terminate(struct store *st, const char *seller_id, int64_t now,

@@ -96,6 +96,9 @@ enum ob_rc sq_readiness_counts(struct store *st, const char *seller_id, int64_t 
 enum ob_rc sq_listings_deactivate(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
 enum ob_rc sq_services_terminate(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
 enum ob_rc sq_sessions_end(struct store *st, const char *seller_id, struct ob_err *err);
+enum ob_rc sq_listings_pause(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+enum ob_rc sq_listings_resume(struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err);
+enum ob_rc sq_session_step_up(struct store *st, const char *token_hash, int64_t password_at, int64_t totp_at, struct ob_err *err);
 
 /* The job queue (sqlite_jobs.c). */
 enum ob_rc sq_job_insert(struct store *st, const struct job *j, struct ob_err *err);
@@ -103,5 +106,31 @@ enum ob_rc sq_job_claim(struct store *st, int64_t now, const char *owner, int64_
 enum ob_rc sq_job_finish(struct store *st, const struct job *j, struct ob_err *err);
 enum ob_rc sq_job_get(struct store *st, const char *key, struct job *out, struct ob_err *err);
 enum ob_rc sq_job_cancel(struct store *st, const char *key, struct ob_err *err);
+
+/* The audit log (sqlite_audit.c). */
+enum ob_rc sq_audit_last(struct store *st, struct audit_record *out, struct ob_err *err);
+enum ob_rc sq_audit_insert(struct store *st, const struct audit_record *a, struct ob_err *err);
+enum ob_rc sq_audit_scan(struct store *st, int64_t after_seq, struct audit_record *out, size_t cap,
+			 size_t *n, struct ob_err *err);
+enum ob_rc sq_audit_list_seller(struct store *st, const char *seller_id, int64_t before_seq,
+				struct audit_record *out, size_t cap, size_t *n, struct ob_err *err);
+
+/* The notification outboxes (sqlite_notify.c). */
+enum ob_rc sq_email_insert(struct store *st, const struct email *e, struct ob_err *err);
+enum ob_rc sq_email_get(struct store *st, const char *id, struct email *out, struct ob_err *err);
+enum ob_rc sq_email_update(struct store *st, const struct email *e, struct ob_err *err);
+enum ob_rc sq_emails_list(struct store *st, const char *seller_id, int64_t after_time, const char *after_id,
+			  struct email *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_webhook_insert(struct store *st, const struct webhook *w, struct ob_err *err);
+enum ob_rc sq_webhook_get(struct store *st, const char *id, struct webhook *out, struct ob_err *err);
+enum ob_rc sq_webhook_update(struct store *st, const struct webhook *w, struct ob_err *err);
+enum ob_rc sq_webhooks_list(struct store *st, int64_t after_time, const char *after_id,
+			    struct webhook *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_delivery_insert(struct store *st, const struct webhook_delivery *d, struct ob_err *err);
+enum ob_rc sq_delivery_get(struct store *st, const char *id, struct webhook_delivery *out,
+			   struct ob_err *err);
+enum ob_rc sq_delivery_update(struct store *st, const struct webhook_delivery *d, struct ob_err *err);
+enum ob_rc sq_deliveries_list(struct store *st, int status, int64_t after_time, const char *after_id,
+			      struct webhook_delivery *out, size_t cap, size_t *n, struct ob_err *err);
 
 #endif

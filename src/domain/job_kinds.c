@@ -1,0 +1,13 @@
+/* job_kinds.c: the table of every kind of job and its handler. */
+#include "domain/closure.h"
+#include "domain/jobs.h"
+#include "domain/notify.h"
+
+const struct job_kind job_kinds[] = {
+	{ "email_send", notify_job_email },
+	{ "webhook_deliver", notify_job_webhook },
+	{ "closure_expire", closure_job_expire },
+	{ "closure_close", closure_job_close },
+};
+
+const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);
