@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -682,12 +683,22 @@ static const struct store_ops sqlite_ops = {
 	.deliveries_list = sq_deliveries_list,
 };
 
+/* SQLite's allocation statistics take a global mutex on every allocation;
+ * nothing here reads them. Must happen before the first connection. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum ob_rc sqlite_store_open(const char *path, struct store **out, struct ob_err *err)
 {
 	struct sqlite_store *s = calloc(1, sizeof(*s));
 	enum ob_rc rc;
 	int src;
 
+	pthread_once(&config_once, configure_sqlite);
 	if (s == NULL)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
 	s->base.ops = &sqlite_ops;
