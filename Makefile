@@ -25,7 +25,7 @@ test:
 	@scripts/test.sh
 
 bench: build
-	@scripts/deps.sh bench
+	@scripts/deps.sh bench pg
 	@bench/run.sh $(BUILD)/offboard
 
 fuzz:

@@ -114,6 +114,15 @@ enum ob_rc closure_readiness(struct store *st, const char *seller_id, int64_t no
 	snprintf(out->currency, sizeof(out->currency), "%s", m.currency);
 	out->paused = out->has_current && out->current.status == CLOSURE_PAUSED;
 
+	if (out->paused) {
+		/* one state at a time: vacation mode ends before a closure starts */
+		it = add(out, "account_paused", 0);
+		it->blocking = 1;
+		out->ready = 0;
+		snprintf(it->message, sizeof(it->message), "Your account is paused (vacation mode): resume it"
+			 " first. Confirming a closure turns your listings off anyway.");
+		action(it, "DELETE", "/api/v1/account/pause", "Resume the account");
+	}
 	if (c.open_orders) {
 		it = add(out, "open_orders", CHECK_OPEN_ORDERS);
 		it->count = c.open_orders;

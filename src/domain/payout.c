@@ -1,7 +1,9 @@
 #include "domain/payout.h"
 
 #include "core/clock.h"
+#include "domain/audit.h"
 #include "domain/ledger.h"
+#include "domain/notify.h"
 #include "domain/seller.h"
 #include "domain/text.h"
 
@@ -24,6 +26,7 @@ enum ob_rc payout_request(struct store *st, const struct payout_input *in, struc
 	struct balance_view bal;
 	struct ledger_txn t;
 	struct ledger_input li;
+	char detail[256], actor[64];
 	enum ob_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -71,6 +74,12 @@ enum ob_rc payout_request(struct store *st, const struct payout_input *in, struc
 				    .memo = "withdrawal to the bank account on file",
 				    .created_at = in->requested_at };
 	if ((rc = ledger_post_internal(st, &li, &t, err)) != OB_OK)
+		goto fail;
+	snprintf(detail, sizeof(detail), "{\"payout_id\":\"%s\",\"amount_minor\":%lld,\"currency\":\"%s\"}",
+		 out->id, (long long)out->amount_minor, out->currency);
+	snprintf(actor, sizeof(actor), "seller:%s", s.id);
+	if ((rc = audit_record(st, actor, s.id, "payout.requested", detail, err)) != OB_OK ||
+	    (rc = notify_event(st, "payout.requested", s.id, detail, err)) != OB_OK)
 		goto fail;
 	crypto_wipe(&s, sizeof(s));
 	return store_commit(st, err);

@@ -201,6 +201,9 @@ enum ob_rc h_verify(struct req *r, struct ob_err *err)
 					  "totp_checked_at", req_time(r->session.totp_at)), err);
 }
 
+/* The statuses of closures proper (pauses are not listed), in enum order. */
+static const char *const close_statuses[] = { "requested", "closing", "closed", "cancelled", "expired", NULL };
+
 enum ob_rc h_ops_closures(struct req *r, struct ob_err *err)
 {
 	struct page_query q;
@@ -219,7 +222,7 @@ enum ob_rc h_ops_closures(struct req *r, struct ob_err *err)
 					  v[len] == '&' ? v + len + 1 : "");
 		r->query = rest && rest[0] ? rest : NULL;
 	}
-	if ((rc = page_parse(r, closure_status_names, &q, err)) != OB_OK)
+	if ((rc = page_parse(r, close_statuses, &q, err)) != OB_OK)
 		return rc;
 	if ((out = arena_alloc(&r->arena, sizeof(*out) * q.limit)) == NULL)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "peers.h"
 
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -25,24 +26,35 @@
 #include <unistd.h>
 
 static struct server srv;
-static char data_dir[128];
+static char data_dir[128], smtp_url[64];
+static pid_t smtp_pid;
 
 static int group_setup(void **state)
 {
-	static char flag_dir[160], policy[] = "/tmp/offboard-policy-XXXXXX";
-	const char *flags[] = { "--data-dir", flag_dir, "--policy", policy, NULL };
+	static char flag_dir[160], mailbox[200], policy[] = "/tmp/offboard-policy-XXXXXX";
+	const char *flags[] = { "--data-dir", flag_dir, "--policy", policy, "--smtp", smtp_url, NULL };
 	struct response r;
-	int fd = mkstemp(policy);
+	int fd = mkstemp(policy), port = 0;
 	FILE *f = fdopen(fd, "w");
 
 	(void)state;
 	/* a short confirmation link (1 hour) so expiry is quick to reach */
-	fprintf(f, "[default]\nconfirm_hours = 1\ngrace_days = 14\nhistory_days = 180\n");
+	fprintf(f, "[default]\nconfirm_hours = 1\ngrace_days = 14\nhistory_days = 180\n"
+		   "[brief]\ngrace_days = 0\nhistory_days = 0\nreserve_days = 0\n");
 	fclose(f);
 	snprintf(data_dir, sizeof(data_dir), "/tmp/offboard-mail-%d", (int)getpid());
 	snprintf(flag_dir, sizeof(flag_dir), "%s", data_dir);
+	/* a real SMTP server: the confirmation link is read from its mailbox */
+	snprintf(mailbox, sizeof(mailbox), "%s/smtp", data_dir);
+	mkdir(data_dir, 0700);
+	mkdir(mailbox, 0700);
+	smtp_pid = peer_start("smtp_sink.py", mailbox, NULL, &port);
+	snprintf(smtp_url, sizeof(smtp_url), "smtp://127.0.0.1:%d", port);
 	server_start(&srv, flags);
 	ops_post(&srv, "/api/v1/ops/marketplaces", "{\"id\":\"us\",\"name\":\"US\",\"currency\":\"USD\"}", &r);
+	response_free(&r);
+	ops_post(&srv, "/api/v1/ops/marketplaces",
+		 "{\"id\":\"brief\",\"name\":\"Brief\",\"currency\":\"USD\",\"policy\":\"brief\"}", &r);
 	response_free(&r);
 	return 0;
 }
@@ -52,6 +64,7 @@ static int group_teardown(void **state)
 	char cmd[256];
 
 	(void)state;
+	peer_stop(smtp_pid);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", data_dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", data_dir);
@@ -60,21 +73,26 @@ static int group_teardown(void **state)
 
 static int seq;
 
-/* A seller with a bank account, signed in; returns the seller id. */
-static void new_seller(const char *name, char *id, char *email, struct seller_login *l)
+/* A seller of marketplace m with a bank account, signed in. */
+static void seller_in(const char *m, const char *name, char *id, char *email, struct seller_login *l)
 {
 	char body[512];
 	struct response r;
 
 	snprintf(email, 96, "%s-%d-%d@shop.example", name, (int)getpid(), ++seq);
 	snprintf(body, sizeof(body),
-		 "{\"email\":\"%s\",\"password\":\"correct horse\",\"display_name\":\"Shop\",\"marketplace\":\"us\","
-		 "\"bank_account\":{\"holder\":\"Ann\",\"iban\":\"DE89370400440532013000\"}}", email);
+		 "{\"email\":\"%s\",\"password\":\"correct horse\",\"display_name\":\"Shop\",\"marketplace\":\"%s\","
+		 "\"bank_account\":{\"holder\":\"Ann\",\"iban\":\"DE89370400440532013000\"}}", email, m);
 	ops_post(&srv, "/api/v1/ops/sellers", body, &r);
 	assert_int_equal(r.status, 201);
 	snprintf(id, 40, "%s", json_string_value(json_object_get(r.json, "id")));
 	response_free(&r);
 	assert_int_equal(seller_sign_in(&srv, email, "correct horse", NULL, l), 201);
+}
+
+static void new_seller(const char *name, char *id, char *email, struct seller_login *l)
+{
+	seller_in("us", name, id, email, l);
 }
 
 static void as_seller(const struct seller_login *l, const char *method, const char *path, const char *json,
@@ -104,18 +122,18 @@ static void run_jobs_at(int64_t t)
 	char cmd[512], when[32];
 
 	clock_format(t, when, sizeof(when));
-	snprintf(cmd, sizeof(cmd), "'%s' jobs run-due --db '%s' --data-dir '%s' --now %s >/dev/null 2>&1",
-		 getenv("OFFBOARD_BIN"), srv.db, data_dir, when);
+	snprintf(cmd, sizeof(cmd), "'%s' jobs run-due --db '%s' --data-dir '%s' --smtp %s --now %s >/dev/null 2>&1",
+		 getenv("OFFBOARD_BIN"), srv.db, data_dir, smtp_url, when);
 	assert_int_equal(system(cmd), 0);
 }
 
-/* Finds the confirmation token in the newest e-mail to `to` (waits for the
- * server's job runner to write it). */
+/* Finds the confirmation token in the e-mail to `to` that the SMTP server
+ * received (waits for the server's job runner to send it). */
 static int mail_token(const char *to, char *token, size_t cap)
 {
 	char dir[256], path[512], line[1024];
 
-	snprintf(dir, sizeof(dir), "%s/mail", data_dir);
+	snprintf(dir, sizeof(dir), "%s/smtp", data_dir);
 	for (int tries = 0; tries < 100; tries++) {
 		DIR *d = opendir(dir);
 		struct dirent *e;
@@ -123,7 +141,7 @@ static int mail_token(const char *to, char *token, size_t cap)
 		while (d && (e = readdir(d)) != NULL) {
 			FILE *f;
 			int for_us = 0;
-			if (e->d_name[0] == '.')
+			if (e->d_name[0] == '.' || strstr(e->d_name, ".eml") == NULL)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 			if ((f = fopen(path, "r")) == NULL)
@@ -392,6 +410,32 @@ static void unconfirmed_requests_expire(void **state)
 	response_free(&r);
 }
 
+static void history_access_ends_on_its_date(void **state)
+{
+	char id[40], email[96], token[64], body[128];
+	struct seller_login l;
+	struct response r;
+
+	(void)state;
+	/* the "brief" policy: no grace period, no history access */
+	seller_in("brief", "brief", id, email, &l);
+	as_seller(&l, "POST", "/api/v1/account/closure", "{\"reason\":\"other\",\"acknowledge\":true,\"password\":\"correct horse\"}", &r);
+	assert_int_equal(r.status, 202);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "policy"), "history_days")), 0);
+	response_free(&r);
+	assert_int_equal(mail_token(email, token, sizeof(token)), 0);
+	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", token);
+	as_seller(&l, "POST", "/api/v1/account/closure/confirm", body, &r);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	run_jobs_at(time(NULL) + 5);
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"correct horse\"}", email);
+	http_json(&srv, "POST", "/api/v1/session", NULL, body, &r);
+	assert_int_equal(r.status, 403);
+	assert_string_equal(code(&r), "history_access_ended");
+	response_free(&r);
+}
+
 struct racer {
 	const struct seller_login *l;
 	const char *seller_id;
@@ -468,6 +512,7 @@ int main(void)
 		cmocka_unit_test(blockers_are_listed_and_resolved),
 		cmocka_unit_test(cancel_in_grace_and_pause),
 		cmocka_unit_test(unconfirmed_requests_expire),
+		cmocka_unit_test(history_access_ends_on_its_date),
 		cmocka_unit_test(order_versus_confirmation_never_both),
 	};
 	int rc;

@@ -151,21 +151,22 @@ enum ob_rc pg_readiness_counts(struct store *st, const char *seller_id, int64_t 
 {
 	/* The counts of sqlite_closure.c in one round trip: each subquery
 	 * walks an index on (seller_id, status, ...) over the rows that
-	 * matter only, so a seller's closed history costs nothing. */
+	 * matter only, so a seller's closed history costs nothing. Sums stay
+	 * BIGINT: one past its range fails, as SQLite's integer sum does. */
 	static const char sql[] =
 		"SELECT o.n, d.n, d.minor, p.n, p.minor, i.units, i.skus, w.n, w.latest, l.n, s.n, s.minor FROM"
 		" (SELECT COUNT(*) AS n FROM orders WHERE seller_id = $1"
 		"  AND status IN ('pending','unshipped','shipped')) o,"
-		" (SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS minor FROM disputes"
+		" (SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0)::bigint AS minor FROM disputes"
 		"  WHERE seller_id = $1 AND status = 'open') d,"
-		" (SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS minor FROM payouts"
+		" (SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0)::bigint AS minor FROM payouts"
 		"  WHERE seller_id = $1 AND status IN ('requested','sent')) p,"
-		" (SELECT COALESCE(SUM(units), 0) AS units, COUNT(*) AS skus FROM inventory"
+		" (SELECT COALESCE(SUM(units), 0)::bigint AS units, COUNT(*) AS skus FROM inventory"
 		"  WHERE seller_id = $1 AND units > 0) i,"
 		" (SELECT COUNT(*) AS n, COALESCE(MAX(return_window_ends_at), 0) AS latest FROM orders"
 		"  WHERE seller_id = $1 AND status = 'delivered' AND return_window_ends_at > $2) w,"
 		" (SELECT COUNT(*) AS n FROM listings WHERE seller_id = $1 AND status = 'active') l,"
-		" (SELECT COUNT(*) AS n, COALESCE(SUM(monthly_fee_minor), 0) AS minor FROM services"
+		" (SELECT COUNT(*) AS n, COALESCE(SUM(monthly_fee_minor), 0)::bigint AS minor FROM services"
 		"  WHERE seller_id = $1 AND active = 1) s";
 	struct pg_args a = { 0 };
 
