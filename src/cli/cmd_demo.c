@@ -367,6 +367,24 @@ static enum ob_rc large_dispute(struct demo *d, int n, int64_t *net, struct ob_e
 		    err);
 }
 
+/* Commits what is loaded so far and opens the same transaction levels
+ * again. The large seller's history goes in chunks: on PostgreSQL one
+ * transaction that moves the same balance rows tens of thousands of times
+ * slows down with every version it keeps until commit. */
+static enum ob_rc checkpoint(struct demo *d, struct ob_err *err)
+{
+	int depth = d->st->depth;
+	enum ob_rc rc;
+
+	for (int i = 0; i < depth; i++)
+		if ((rc = store_commit(d->st, err)) != OB_OK)
+			return rc;
+	for (int i = 0; i < depth; i++)
+		if ((rc = store_begin(d->st, 1, err)) != OB_OK)
+			return rc;
+	return OB_OK;
+}
+
 static enum ob_rc load_large(struct demo *d, struct ob_err *err)
 {
 	int64_t start = d->now - (int64_t)LARGE_DAYS * DAY, span = (int64_t)LARGE_DAYS * DAY - 3 * 3600;
@@ -382,6 +400,8 @@ static enum ob_rc load_large(struct demo *d, struct ob_err *err)
 		int64_t placed = start + (span * i + gen_range(&d->rng, 0, span - 1)) / LARGE_ORDERS;
 		int64_t delivered, got;
 		const char *status = large_fate(d, placed, &delivered);
+		if (i > 0 && i % 1000 == 0 && (rc = checkpoint(d, err)) != OB_OK)
+			break;
 		if ((rc = add_order(d, status, placed, delivered, 0, err)) != OB_OK)
 			break;
 		if (strcmp(status, "delivered") == 0) {
@@ -554,8 +574,9 @@ int cmd_demo(int argc, char **argv)
 	d->rng = DEMO_SEED;
 	clock_pin(d->now);
 	ob_err_clear(&err);
-	/* the check and the load in one write transaction: two runs at once
-	 * cannot both load */
+	/* the check and the load in one write transaction, so two runs at once
+	 * cannot both load (the large seller's history then commits in chunks,
+	 * see checkpoint()) */
 	if ((orc = store_begin(d->st, 1, &err)) != OB_OK)
 		goto fail;
 	orc = store_marketplace_get(d->st, DEMO_ID, &m, &err);
