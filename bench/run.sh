@@ -18,6 +18,7 @@
 # Exits 0 whether or not the aims are met; non-zero only when a run failed (a
 # server did not start, wrk did not run, a server answered anything but 2xx,
 # an import rejected lines or stored the wrong count).
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 export LC_ALL=C   # numbers with a decimal point, whatever the locale
 

@@ -52,7 +52,7 @@ int cmd_jobs(int argc, char **argv)
 		return 1;
 	snprintf(owner, sizeof(owner), "cli-%ld", (long)getpid());
 	ob_err_clear(&err);
-	rc = jobs_run_due(st, clock_now(), owner, 0, &ran, &err);
+	rc = jobs_run_due(st, clock_now(), owner, cfg.job_lease, 0, &ran, &err);
 	store_close(st);
 	if (rc != OB_OK) {
 		fprintf(stderr, "offboard: cannot run jobs: %s (after %d)\n", err.message, ran);

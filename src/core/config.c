@@ -50,6 +50,8 @@ static const struct setting settings[] = {
 	  "seconds of the first sign-in back-off; each further failure doubles it" },
 	{ "login-lockout-max", CFG_T_INT, F(login_lockout_max), "900", 1, 86400, CFG_SERVE,
 	  "seconds, the longest sign-in back-off" },
+	{ "job-lease", CFG_T_INT, F(job_lease), "300", 5, 86400, CFG_DB | CFG_SERVE,
+	  "seconds a process holds a background job it took; a crashed process's job runs again after this long" },
 	{ "policy", CFG_T_STR, F(policy), "", 0, 0, CFG_DB | CFG_SERVE,
 	  "policy file (see etc/policy.conf); empty: the built-in defaults" },
 	{ "smtp", CFG_T_SMTP, F(smtp), "", 0, 0, CFG_DB | CFG_SERVE,
@@ -60,6 +62,8 @@ static const struct setting settings[] = {
 	  "folder for the program's files (e-mails written without --smtp)" },
 	{ "public-url", CFG_T_HTTP_URL, F(public_url), "http://127.0.0.1:8080", 0, 0, CFG_DB | CFG_SERVE,
 	  "the address sellers reach the server at, http:// or https://; used in links" },
+	{ "web-dir", CFG_T_STR, F(web_dir), "web", 0, 0, CFG_SERVE,
+	  "folder of the Seller Center pages; a relative one is looked for in the working directory, then beside the program and its parent" },
 	{ "log-level", CFG_T_LOGLEVEL, F(log_level), "info", 0, 0, CFG_DB | CFG_SERVE,
 	  "debug, info, warn or error" },
 };

@@ -27,12 +27,14 @@ struct config {
 	int login_ip_max_failures; /* per client address before back-off */
 	int login_lockout_base;    /* seconds of the first back-off, doubling */
 	int login_lockout_max;     /* seconds, the longest back-off */
+	int job_lease;             /* seconds a taken job stays with its process */
 	int log_level;             /* enum log_level */
 	char policy[1024];         /* policy file; empty: built-in defaults */
 	char smtp[1024];           /* smtp:// or smtps:// URL; empty: write .eml files */
 	char mail_from[255];       /* sender address of e-mails */
 	char data_dir[1024];       /* folder of the program's files (mail/ without SMTP) */
 	char public_url[1024];     /* base of links in messages */
+	char web_dir[1024];        /* folder of the Seller Center pages (web/) */
 };
 
 /* A flag of one command only (`ops-key create --name`): value is set to the

@@ -20,6 +20,7 @@ static const struct policy builtin = {
 	.export_days = 7,
 	.retention_financial_days = 3653,
 	.payout_minimum_minor = 1,
+	.payouts_in_flight_max = 0,
 };
 
 static struct policy loaded[POLICY_MAX];
@@ -64,6 +65,7 @@ static const struct key {
 	{ "export_days", K_INT, offsetof(struct policy, export_days), 1, 365 },
 	{ "retention_financial_days", K_INT, offsetof(struct policy, retention_financial_days), 0, 36500 },
 	{ "payout_minimum_minor", K_LLONG, offsetof(struct policy, payout_minimum_minor), 1, 1000000000000LL },
+	{ "payouts_in_flight_max", K_INT, offsetof(struct policy, payouts_in_flight_max), 0, 100 },
 };
 
 static char *trim(char *s)

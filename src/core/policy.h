@@ -43,6 +43,7 @@ struct policy {
 	int export_days;               /* life of an export file */
 	int retention_financial_days;  /* pseudonymous financial records are kept this long */
 	long long payout_minimum_minor;/* smallest withdrawal */
+	int payouts_in_flight_max;     /* withdrawals on their way at once; 0: no limit */
 };
 
 /* Loads the policy file at path (replacing the loaded policies). Returns 0,

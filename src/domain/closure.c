@@ -7,10 +7,12 @@
 #include "domain/jobs.h"
 #include "domain/ledger.h"
 #include "domain/notify.h"
+#include "domain/payout.h"
 #include "domain/text.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define DAY 86400
 
@@ -572,6 +574,65 @@ static enum ob_rc expire(struct store *st, const struct job *job, int64_t now, s
 		    "account stays open. You can ask again at any time.\n", err);
 }
 
+/* Fees stop at closure: each active service is charged for the days of
+ * the current month it ran, rounded down (the seller never pays for a day
+ * they did not have), and then ends. */
+static enum ob_rc final_fees(struct store *st, const char *seller_id, int64_t now, struct ob_err *err)
+{
+	struct service sv[32];
+	struct ledger_txn t;
+	char memo[200], when[32];
+	size_t n = 0;
+	enum ob_rc rc = store_services_list(st, seller_id, sv, 32, &n, err);
+	time_t tt = (time_t)now;
+	struct tm tm;
+	int64_t month_start, days_in_month, days_used;
+
+	if (rc != OB_OK)
+		return rc;
+	gmtime_r(&tt, &tm);
+	days_in_month = tm.tm_mon == 1 ? ((tm.tm_year % 4 == 0 && (tm.tm_year + 1900) % 100 != 0) ||
+					  (tm.tm_year + 1900) % 400 == 0 ? 29 : 28)
+			: (tm.tm_mon == 3 || tm.tm_mon == 5 || tm.tm_mon == 8 || tm.tm_mon == 10) ? 30 : 31;
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	month_start = (int64_t)timegm(&tm);
+	for (size_t i = 0; i < n; i++) {
+		int64_t since = sv[i].started_at > month_start ? sv[i].started_at : month_start;
+		int64_t fee;
+		struct ledger_input li;
+		if (!sv[i].active)
+			continue;
+		days_used = (now - since) / DAY;
+		fee = sv[i].monthly_fee_minor * days_used / days_in_month;
+		if (fee <= 0)
+			continue;
+		snprintf(memo, sizeof(memo), "%s: %lld of %lld days of this month, until closure",
+			 service_kind_names[sv[i].kind], (long long)days_used, (long long)days_in_month);
+		li = (struct ledger_input){ .seller_id = seller_id, .type = "fee", .amount_minor = fee,
+					    .currency = sv[i].currency, .memo = memo,
+					    .created_at = clock_format(now, when, sizeof(when)) };
+		if ((rc = ledger_post_internal(st, &li, &t, err)) != OB_OK)
+			return rc;
+	}
+	return OB_OK;
+}
+
+/* What is available at closure moves to the reserve, released on its date. */
+static enum ob_rc hold_reserve(struct store *st, const struct closure *c, struct ob_err *err)
+{
+	struct balance_view b;
+	struct ledger_txn t;
+	struct ledger_input li;
+	enum ob_rc rc = ledger_balances(st, c->seller_id, &b, err);
+
+	if (rc != OB_OK || b.available <= 0)
+		return rc;
+	li = (struct ledger_input){ .seller_id = c->seller_id, .type = "reserve_hold", .amount_minor = b.available,
+				    .currency = b.currency, .memo = "held at closure for refunds and claims" };
+	return ledger_post_internal(st, &li, &t, err);
+}
+
 static enum ob_rc close_now(struct store *st, const struct job *job, int64_t now, struct ob_err *err)
 {
 	struct closure c;
@@ -590,14 +651,83 @@ static enum ob_rc close_now(struct store *st, const struct job *job, int64_t now
 		 "Your seller account is closed. You can no longer sell, and Seller Center sign-in\n"
 		 "now opens your history read-only: orders, ledger, payouts, disputes and exports,\n"
 		 "until %s.\n", date(c.history_ends_at, until, sizeof(until)));
-	if ((rc = store_closure_update(st, &c, err)) != OB_OK ||
+	if ((rc = final_fees(st, c.seller_id, now, err)) != OB_OK ||
+	    (rc = hold_reserve(st, &c, err)) != OB_OK ||
+	    (rc = store_closure_update(st, &c, err)) != OB_OK ||
 	    (rc = store_seller_set_status(st, c.seller_id, SELLER_CLOSED, now, err)) != OB_OK ||
 	    (rc = store_listings_deactivate(st, c.seller_id, now, &changed, err)) != OB_OK ||
 	    (rc = store_services_terminate(st, c.seller_id, now, &changed, err)) != OB_OK ||
-	    (rc = store_sessions_end(st, c.seller_id, err)) != OB_OK)
+	    (rc = store_sessions_end(st, c.seller_id, err)) != OB_OK ||
+	    (rc = jobs_schedule(st, "reserve_release", NULL, c.id, c.reserve_release_at, err)) != OB_OK)
 		return rc;
 	return tell(st, "system", &c, "account.closed", "account.closed", "Your seller account is closed",
 		    body, err);
+}
+
+/* Days a release waits again when claims are still open on its date. */
+#define RELEASE_RECHECK_DAYS 7
+
+/* On the reserve's date: what is left of it is paid out as the final
+ * payout; open claims postpone it, saying why and until when. */
+static enum ob_rc release(struct store *st, const struct job *job, int64_t now, struct ob_err *err)
+{
+	struct closure c;
+	struct readiness_counts rc_counts;
+	struct balance_view b;
+	struct ledger_txn t;
+	struct ledger_input li;
+	struct payout p;
+	struct payout_input pi;
+	char body[1024], detail[256], until[16], amount[40];
+	enum ob_rc rc = store_closure_get(st, job->payload, &c, err);
+
+	if (rc != OB_OK)
+		return rc;
+	if (c.status != CLOSURE_CLOSED || now < c.reserve_release_at)
+		return OB_OK;
+	if ((rc = store_readiness_counts(st, c.seller_id, now, &rc_counts, err)) != OB_OK ||
+	    (rc = ledger_balances(st, c.seller_id, &b, err)) != OB_OK)
+		return rc;
+	if (rc_counts.open_disputes > 0) {
+		c.reserve_release_at = now + RELEASE_RECHECK_DAYS * DAY;
+		if (c.erase_at < c.reserve_release_at)
+			c.erase_at = c.reserve_release_at;
+		snprintf(body, sizeof(body),
+			 "Your final payout is postponed until %s: %lld claim%s against your account %s still\n"
+			 "open, and the reserve covers them. Nothing is held longer than they need.\n",
+			 date(c.reserve_release_at, until, sizeof(until)), (long long)rc_counts.open_disputes,
+			 rc_counts.open_disputes == 1 ? "" : "s", rc_counts.open_disputes == 1 ? "is" : "are");
+		if ((rc = store_closure_update(st, &c, err)) != OB_OK ||
+		    (rc = jobs_schedule(st, "reserve_release", NULL, c.id, c.reserve_release_at, err)) != OB_OK)
+			return rc;
+		return tell(st, "system", &c, "reserve.postponed", NULL, "Your final payout is postponed", body, err);
+	}
+	if (b.reserved > 0) {
+		li = (struct ledger_input){ .seller_id = c.seller_id, .type = "reserve_release",
+					    .amount_minor = b.reserved, .currency = b.currency,
+					    .memo = "reserve period ended" };
+		if ((rc = ledger_post_internal(st, &li, &t, err)) != OB_OK)
+			return rc;
+	}
+	if ((rc = ledger_balances(st, c.seller_id, &b, err)) != OB_OK)
+		return rc;
+	if (b.available > 0) {
+		pi = (struct payout_input){ .seller_id = c.seller_id };
+		if ((rc = payout_request(st, &pi, &p, err)) != OB_OK)
+			return rc;
+	}
+	money_decimal(b.available, b.currency, amount, sizeof(amount));
+	snprintf(body, sizeof(body),
+		 "The reserve period of your closed account has ended. %s %s %s.\n%s"
+		 "Your statement lists every movement since you asked to close.\n", amount, b.currency,
+		 b.available > 0 ? "is on its way to your bank account as your final payout" : "was left to pay out",
+		 b.debt > 0 ? "You still owe an amount shown in your statement.\n" : "");
+	snprintf(detail, sizeof(detail), "{\"closure_id\":\"%s\",\"final_payout_minor\":%lld,\"currency\":\"%s\"}",
+		 c.id, (long long)(b.available > 0 ? b.available : 0), b.currency);
+	if ((rc = audit_record(st, "system", c.seller_id, "reserve.released", detail, err)) != OB_OK ||
+	    (rc = notify_event(st, "reserve.released", c.seller_id, detail, err)) != OB_OK)
+		return rc;
+	return notify_email(st, c.seller_id, "Your final payout and statement", body, err);
 }
 
 static enum ob_rc in_transaction(enum ob_rc (*fn)(struct store *, const struct job *, int64_t, struct ob_err *),
@@ -622,6 +752,11 @@ enum ob_rc closure_job_expire(struct store *st, const struct job *job, int64_t n
 enum ob_rc closure_job_close(struct store *st, const struct job *job, int64_t now, struct ob_err *err)
 {
 	return in_transaction(close_now, st, job, now, err);
+}
+
+enum ob_rc closure_job_release(struct store *st, const struct job *job, int64_t now, struct ob_err *err)
+{
+	return in_transaction(release, st, job, now, err);
 }
 
 enum ob_rc closure_history_ends(struct store *st, const char *seller_id, int64_t *ends_at,

@@ -108,10 +108,13 @@ enum ob_rc closure_pause(struct store *st, const char *seller_id, const char *re
 enum ob_rc closure_resume(struct store *st, const char *seller_id, struct readiness *out,
 			  struct ob_err *err);
 
-/* Job handlers: the end of a confirmation link's life, and the end of the
- * grace period. */
+/* Job handlers: the end of a confirmation link's life, the end of the
+ * grace period (prorated final fees, the reserve held, services ended). */
 enum ob_rc closure_job_expire(struct store *st, const struct job *job, int64_t now, struct ob_err *err);
 enum ob_rc closure_job_close(struct store *st, const struct job *job, int64_t now, struct ob_err *err);
+/* The end of the reserve period: the final payout, or a postponement while
+ * claims are open. */
+enum ob_rc closure_job_release(struct store *st, const struct job *job, int64_t now, struct ob_err *err);
 
 /* The history date of a closed seller's closure, for sign-in. */
 enum ob_rc closure_history_ends(struct store *st, const char *seller_id, int64_t *ends_at,

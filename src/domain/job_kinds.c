@@ -8,6 +8,7 @@ const struct job_kind job_kinds[] = {
 	{ "webhook_deliver", notify_job_webhook },
 	{ "closure_expire", closure_job_expire },
 	{ "closure_close", closure_job_close },
+	{ "reserve_release", closure_job_release },
 };
 
 const size_t job_kinds_count = sizeof(job_kinds) / sizeof(job_kinds[0]);

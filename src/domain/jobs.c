@@ -1,5 +1,6 @@
 #include "domain/jobs.h"
 
+#include "core/clock.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -40,7 +41,8 @@ static job_handler handler_of(const char *kind)
  * and opens its own transaction for changes that must be atomic. A process
  * that dies between the handler and the record leaves the lease to expire
  * and the job to run again, so handlers re-check their state first. */
-static enum ob_rc run_one(struct store *st, int64_t now, const char *owner, struct ob_err *err)
+static enum ob_rc run_one(struct store *st, int64_t now, int64_t lease_until, const char *owner,
+			  struct ob_err *err)
 {
 	struct job j;
 	struct ob_err jerr;
@@ -50,7 +52,7 @@ static enum ob_rc run_one(struct store *st, int64_t now, const char *owner, stru
 
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
-	rc = store_job_claim(st, now, owner, now + JOB_LEASE_SECONDS, &j, err);
+	rc = store_job_claim(st, now, owner, lease_until, &j, err);
 	if (rc != OB_OK) {
 		store_rollback(st);
 		return rc;
@@ -86,14 +88,19 @@ static enum ob_rc run_one(struct store *st, int64_t now, const char *owner, stru
 	return store_commit(st, err);
 }
 
-enum ob_rc jobs_run_due(struct store *st, int64_t now, const char *owner, int max, int *ran,
-			struct ob_err *err)
+enum ob_rc jobs_run_due(struct store *st, int64_t now, const char *owner, int lease, int max,
+			int *ran, struct ob_err *err)
 {
 	int n = 0;
 	enum ob_rc rc = OB_OK;
+	int64_t start = clock_now();
 
+	if (lease <= 0)
+		lease = JOB_LEASE_SECONDS;
 	while (max == 0 || n < max) {
-		rc = run_one(st, now, owner, err);
+		/* a lease runs from when its job is taken, not from the start
+		 * of the batch: now plus the time the batch has taken so far */
+		rc = run_one(st, now, now + (clock_now() - start) + lease, owner, err);
 		if (rc == OB_ENOTFOUND) {
 			rc = OB_OK;
 			break;

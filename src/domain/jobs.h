@@ -12,7 +12,7 @@
 
 #include "store/store.h"
 
-#define JOB_LEASE_SECONDS 300
+#define JOB_LEASE_SECONDS 300   /* the default lease (--job-lease) */
 #define JOB_MAX_ATTEMPTS 8
 
 /* Schedules a job of kind with payload (an id, usually) at run_at. With a
@@ -25,11 +25,15 @@ enum ob_rc jobs_schedule(struct store *st, const char *kind, const char *key,
 enum ob_rc jobs_cancel(struct store *st, const char *key, struct ob_err *err);
 
 /* Runs every job due at now, one at a time, as owner (a name unique to the
- * process). A failing job is retried with back-off (1 min, 2, 4 ... ) and is
- * dead after JOB_MAX_ATTEMPTS. *ran (may be NULL) counts the jobs run,
- * failures included. Stops early after max jobs (0: no limit). */
-enum ob_rc jobs_run_due(struct store *st, int64_t now, const char *owner, int max, int *ran,
-			struct ob_err *err);
+ * process). Each job is leased to owner for lease seconds (0 or less:
+ * JOB_LEASE_SECONDS) from when it is taken: should the process die with
+ * it, any process takes it over once the lease ends, so the lease must
+ * exceed the longest run of a job. A failing job is retried with back-off
+ * (1 min, 2, 4 ... ) and is dead after JOB_MAX_ATTEMPTS. *ran (may be
+ * NULL) counts the jobs run, failures included. Stops early after max jobs
+ * (0: no limit). */
+enum ob_rc jobs_run_due(struct store *st, int64_t now, const char *owner, int lease, int max,
+			int *ran, struct ob_err *err);
 
 /* What a handler gets: the store (no transaction open), the job and the
  * time the run is for. A handler returns OB_OK to finish the job, or an

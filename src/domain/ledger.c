@@ -2,6 +2,8 @@
 
 #include "core/clock.h"
 #include "core/money.h"
+#include "domain/audit.h"
+#include "domain/notify.h"
 #include "domain/seller.h"
 #include "domain/text.h"
 
@@ -27,6 +29,8 @@ static const struct rule rules[] = {
 	{ "claim", 1, 0, "seller_available", "bank_clearing" },
 	{ "adjustment", 1, 1, "marketplace_adjustments", "seller_available" },
 	{ "payout", 0, 0, "seller_available", "payouts_in_flight" },
+	{ "reserve_hold", 0, 0, "seller_available", "seller_reserve" },
+	{ "reserve_release", 0, 0, "seller_reserve", "seller_available" },
 	{ "payout_settled", 0, 0, "payouts_in_flight", "bank_clearing" },
 	{ "payout_failed", 0, 0, "payouts_in_flight", "seller_available" },
 };
@@ -101,10 +105,76 @@ static enum ob_rc apply(struct store *st, const struct ledger_txn *t, struct ob_
 	return OB_OK;
 }
 
+/* After closure the reserve stands in for available: proceeds released
+ * later go into it, and refunds, claims and fees are paid from it first;
+ * what it cannot cover is taken from available, which then shows the
+ * shortfall as a debt. */
+static enum ob_rc after_closure(struct store *st, struct ledger_txn *t, struct ob_err *err)
+{
+	struct balance have[LEDGER_ACCOUNTS_MAX];
+	int64_t reserve = 0, from_reserve;
+	size_t n = 0;
+	enum ob_rc rc;
+
+	if (strcmp(t->type, "release") == 0) {
+		snprintf(t->postings[1].account, sizeof(t->postings[1].account), "seller_reserve");
+		return OB_OK;
+	}
+	if (strcmp(t->type, "refund") != 0 && strcmp(t->type, "claim") != 0 && strcmp(t->type, "fee") != 0)
+		return OB_OK;
+	if ((rc = store_balances_get(st, t->seller_id, have, LEDGER_ACCOUNTS_MAX, &n, err)) != OB_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(have[i].account, "seller_reserve") == 0 && strcmp(have[i].currency, t->currency) == 0)
+			reserve = have[i].amount_minor;
+	from_reserve = reserve < t->amount_minor ? reserve : t->amount_minor;
+	if (from_reserve <= 0)
+		return OB_OK;
+	/* postings: reserve -r, available -(amount - r) when any, other side +amount */
+	t->postings[2] = t->postings[1];
+	snprintf(t->postings[1].account, sizeof(t->postings[1].account), "seller_reserve");
+	t->postings[1].amount_minor = -from_reserve;
+	t->postings[0].amount_minor = -(t->amount_minor - from_reserve);
+	t->npostings = 3;
+	if (t->postings[0].amount_minor == 0) {
+		t->postings[0] = t->postings[1];
+		t->postings[1] = t->postings[2];
+		t->npostings = 2;
+	}
+	return OB_OK;
+}
+
+/* A refund or claim after closure that the reserve could not cover: the
+ * seller owes the rest. They get a statement; the operator sees the debt
+ * in the closures list and the audit log. */
+static enum ob_rc tell_shortfall(struct store *st, const struct ledger_txn *t, struct ob_err *err)
+{
+	struct balance_view b;
+	char body[768], owed[40], amount[40], detail[200], actor[64];
+	enum ob_rc rc;
+
+	if ((rc = ledger_balances(st, t->seller_id, &b, err)) != OB_OK)
+		return rc;
+	money_decimal(b.debt, b.currency, owed, sizeof(owed));
+	money_decimal(t->amount_minor, t->currency, amount, sizeof(amount));
+	snprintf(body, sizeof(body),
+		 "A %s of %s %s arrived after your account closed. Your reserve did not cover all of\n"
+		 "it, so you now owe %s %s. Your statement, with every movement since you asked to\n"
+		 "close, is in Seller Center (history) under Statement.\n", t->type, amount, t->currency,
+		 owed, b.currency);
+	snprintf(detail, sizeof(detail), "{\"txn_id\":\"%s\",\"type\":\"%s\",\"debt_minor\":%lld}", t->id,
+		 t->type, (long long)b.debt);
+	snprintf(actor, sizeof(actor), "system");
+	if ((rc = audit_record(st, actor, t->seller_id, "reserve.shortfall", detail, err)) != OB_OK)
+		return rc;
+	return notify_email(st, t->seller_id, "Your reserve did not cover a claim: your statement", body, err);
+}
+
 static enum ob_rc post(struct store *st, const struct ledger_input *in, int external,
 		       struct ledger_txn *out, struct ob_err *err)
 {
 	const struct rule *r = NULL;
+	struct seller s;
 	enum ob_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -124,8 +194,9 @@ static enum ob_rc post(struct store *st, const struct ledger_input *in, int exte
 		return rc;
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
-	if ((rc = seller_for_record(st, in->seller_id, in->currency, NULL, err)) != OB_OK)
+	if ((rc = seller_for_record(st, in->seller_id, in->currency, &s, err)) != OB_OK)
 		goto fail;
+	crypto_wipe(s.password_hash, sizeof(s.password_hash));
 	if (in->id) {
 		/* a repeat of a stored event is recognised before its balances are checked */
 		struct ledger_txn prev;
@@ -158,10 +229,16 @@ static enum ob_rc post(struct store *st, const struct ledger_input *in, int exte
 	out->postings[0].amount_minor = -in->amount_minor;
 	snprintf(out->postings[1].account, sizeof(out->postings[1].account), "%s", r->to);
 	out->postings[1].amount_minor = in->amount_minor;
+	if (external && s.status == SELLER_CLOSED &&
+	    (rc = after_closure(st, out, err)) != OB_OK)
+		goto fail;
 	rc = apply(st, out, err);
 	if (rc == OB_ECONFLICT && strcmp(err->code, "already_exists") == 0)
 		rc = ob_fail(err, OB_ECONFLICT, "duplicate_id", "id", "a ledger transaction with this id exists");
 	if (rc != OB_OK)
+		goto fail;
+	if (external && s.status == SELLER_CLOSED && ledger_effect(out, "seller_available") < 0 &&
+	    (rc = tell_shortfall(st, out, err)) != OB_OK)
 		goto fail;
 	return store_commit(st, err);
 fail:

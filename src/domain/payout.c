@@ -1,6 +1,8 @@
 #include "domain/payout.h"
 
 #include "core/clock.h"
+#include "core/money.h"
+#include "core/policy.h"
 #include "domain/audit.h"
 #include "domain/ledger.h"
 #include "domain/notify.h"
@@ -18,6 +20,31 @@ static const unsigned char allowed[4][4] = {
 	[PAYOUT_SETTLED]   = { 0 },
 	[PAYOUT_FAILED]    = { 0 },
 };
+
+/* The marketplace's limits: the smallest withdrawal, and how many may be
+ * on their way at once. */
+static enum ob_rc within_policy(struct store *st, const struct seller *s, int64_t amount, struct ob_err *err)
+{
+	struct marketplace m;
+	struct readiness_counts c;
+	const struct policy *p;
+	enum ob_rc rc;
+
+	if ((rc = store_marketplace_get(st, s->marketplace_id, &m, err)) != OB_OK)
+		return rc;
+	p = policy_get(m.policy);
+	if (amount < p->payout_minimum_minor)
+		return ob_fail(err, OB_EINVAL, "below_minimum", "amount",
+			       "the smallest withdrawal is %lld minor units", (long long)p->payout_minimum_minor);
+	if (p->payouts_in_flight_max > 0) {
+		if ((rc = store_readiness_counts(st, s->id, clock_now(), &c, err)) != OB_OK)
+			return rc;
+		if (c.payouts_in_flight >= p->payouts_in_flight_max)
+			return ob_fail(err, OB_ECONFLICT, "payout_in_flight", "amount",
+				       "wait until your withdrawal on its way arrives");
+	}
+	return OB_OK;
+}
 
 enum ob_rc payout_request(struct store *st, const struct payout_input *in, struct payout *out,
 			  struct ob_err *err)
@@ -59,6 +86,8 @@ enum ob_rc payout_request(struct store *st, const struct payout_input *in, struc
 			     "available to withdraw: %lld minor units", (long long)bal.available);
 		goto fail;
 	}
+	if ((rc = within_policy(st, &s, out->amount_minor, err)) != OB_OK)
+		goto fail;
 	snprintf(out->seller_id, sizeof(out->seller_id), "%s", s.id);
 	snprintf(out->currency, sizeof(out->currency), "%s", bal.currency);
 	seller_iban_masked(&s, out->iban_masked, sizeof(out->iban_masked));
@@ -87,6 +116,19 @@ fail:
 	crypto_wipe(&s, sizeof(s));
 	store_rollback(st);
 	return rc;
+}
+
+/* The seller learns why their money came back. */
+static enum ob_rc tell_failure(struct store *st, const struct payout *p, struct ob_err *err)
+{
+	char body[512], amount[40];
+
+	money_decimal(p->amount_minor, p->currency, amount, sizeof(amount));
+	snprintf(body, sizeof(body),
+		 "Your withdrawal of %s %s to %s could not be paid: %s.\n"
+		 "The money is available in your balance again. Check your bank details and withdraw again.\n",
+		 amount, p->currency, p->iban_masked, p->failure_reason);
+	return notify_email(st, p->seller_id, "Your withdrawal came back", body, err);
 }
 
 enum ob_rc payout_transition(struct store *st, const char *id, const char *status,
@@ -134,6 +176,8 @@ enum ob_rc payout_transition(struct store *st, const char *id, const char *statu
 		if ((rc = ledger_post_internal(st, &li, &t, err)) != OB_OK)
 			goto fail;
 	}
+	if (to == PAYOUT_FAILED && (rc = tell_failure(st, out, err)) != OB_OK)
+		goto fail;
 	return store_commit(st, err);
 fail:
 	store_rollback(st);

@@ -53,6 +53,13 @@ enum ob_rc h_ops_delivery_retry(struct req *r, struct ob_err *err);
 
 /* h_funds.c */
 enum ob_rc h_payout_create(struct req *r, struct ob_err *err);
+enum ob_rc h_statement(struct req *r, struct ob_err *err);
+
+/* h_static.c: the pages of the web folder under / (the router's fallback) */
+/* 1 when a request the route table did not match goes to h_static: GET or
+ * HEAD, outside /api/. */
+int h_static_serves(const char *method, const char *path);
+enum ob_rc h_static(struct req *r, struct ob_err *err);
 
 /* h_records.c */
 enum ob_rc h_orders_list(struct req *r, struct ob_err *err);

@@ -40,6 +40,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/ops/inventory", h_ops_inventory_set, ROUTE_OPS, ROUTE_IDEMPOTENT },
 	{ "POST", "/api/v1/ops/services", h_ops_service_create, ROUTE_OPS, ROUTE_IDEMPOTENT },
 	{ "GET", "/api/v1/account/balance", h_balance_get, ROUTE_READER, 0 },
+	{ "GET", "/api/v1/account/statement", h_statement, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/account/closure", h_closure_get, ROUTE_READER, 0 },
 	{ "POST", "/api/v1/account/closure", h_closure_request, ROUTE_SELLER, ROUTE_IDEMPOTENT },
 	{ "DELETE", "/api/v1/account/closure", h_closure_cancel, ROUTE_SELLER, 0 },
@@ -366,6 +367,10 @@ void routes_dispatch(struct evhttp_request *ev, void *arg)
 		r.path = "/";
 
 	r.route = routes_match(&r.arena, method, r.path, r.params, &path_exists);
+	if (r.route == NULL && !path_exists && h_static_serves(method, r.path)) {
+		rc = h_static(&r, &err);   /* the pages of web/; 404 when there is none */
+		goto respond;
+	}
 	if (r.route == NULL) {
 		if (path_exists) {
 			allow_header(&r, r.path);

@@ -27,6 +27,7 @@ struct job_runner {
 	pthread_t thread;
 	struct store *store;
 	char owner[96];
+	int lease;                 /* seconds, --job-lease */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stop;
@@ -43,7 +44,7 @@ static void *job_runner_main(void *arg)
 		int ran = 0;
 		pthread_mutex_unlock(&j->lock);
 		ob_err_clear(&err);
-		if (jobs_run_due(j->store, clock_now(), j->owner, 100, &ran, &err) != OB_OK)
+		if (jobs_run_due(j->store, clock_now(), j->owner, j->lease, 100, &ran, &err) != OB_OK)
 			log_kv(LOG_ERROR, "job runner failed", "error", err.code, NULL);
 		pthread_mutex_lock(&j->lock);
 		if (ran == 100)
@@ -67,6 +68,7 @@ static int job_runner_start(struct job_runner *j, const struct config *cfg)
 	pthread_cond_init(&j->wake, NULL);
 	gethostname(host, sizeof(host) - 1);
 	snprintf(j->owner, sizeof(j->owner), "serve:%s:%ld", host, (long)getpid());
+	j->lease = cfg->job_lease;
 	if (store_open(cfg->db, &j->store, &err) != OB_OK) {
 		log_kv(LOG_ERROR, "cannot open database for jobs", "error", err.message, NULL);
 		return -1;

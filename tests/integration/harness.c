@@ -39,6 +39,11 @@ static void make_ops_key(struct server *s)
 
 void server_start(struct server *s, const char *const *extra)
 {
+	server_start_on(s, NULL, extra);
+}
+
+void server_start_on(struct server *s, const char *db, const char *const *extra)
+{
 	int out[2];
 	char line[256], log[128];
 	const char *argv[32];
@@ -49,7 +54,9 @@ void server_start(struct server *s, const char *const *extra)
 	snprintf(s->dir, sizeof(s->dir), "/tmp/offboard-it-XXXXXX");
 	if (mkdtemp(s->dir) == NULL)
 		abort();
-	if (testpg_on())
+	if (db)
+		snprintf(s->db, sizeof(s->db), "%s", db);
+	else if (testpg_on())
 		testpg_new_db(s->db, sizeof(s->db));
 	else
 		snprintf(s->db, sizeof(s->db), "sqlite:%s/offboard.db", s->dir);

@@ -29,6 +29,11 @@ struct response {
  * after making an operator key. Aborts the test program on failure. */
 void server_start(struct server *s, const char *const *extra);
 
+/* The same on database db of a running server (another process on the same
+ * data: several `offboard serve` behind one load balancer), with a folder
+ * and an operator key of its own. */
+void server_start_on(struct server *s, const char *db, const char *const *extra);
+
 /* Stops it with SIGTERM, runs `offboard check` on its database, and
  * returns 0 when it shut down cleanly (under the sanitizers, also without
  * leaks) and the check found no violation. */

@@ -105,7 +105,7 @@ static int run_jobs(struct store *st, int64_t now)
 	struct ob_err err;
 	int ran = -1;
 
-	assert_int_equal(jobs_run_due(st, now, "test", 0, &ran, &err), OB_OK);
+	assert_int_equal(jobs_run_due(st, now, "test", 0, 0, &ran, &err), OB_OK);
 	return ran;
 }
 
