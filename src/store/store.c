@@ -165,6 +165,15 @@ FORWARD(delivery_insert, (struct store *st, const struct webhook_delivery *d, st
 FORWARD(delivery_get, (struct store *st, const char *id, struct webhook_delivery *out, struct ob_err *err), (st, id, out, err))
 FORWARD(delivery_update, (struct store *st, const struct webhook_delivery *d, struct ob_err *err), (st, d, err))
 FORWARD(deliveries_list, (struct store *st, int status, int64_t after_time, const char *after_id, struct webhook_delivery *out, size_t cap, size_t *n, struct ob_err *err), (st, status, after_time, after_id, out, cap, n, err))
+FORWARD(export_insert, (struct store *st, const struct export *e, struct ob_err *err), (st, e, err))
+FORWARD(export_get, (struct store *st, const char *id, struct export *out, struct ob_err *err), (st, id, out, err))
+FORWARD(export_update, (struct store *st, const struct export *e, enum export_status expect, struct ob_err *err), (st, e, expect, err))
+FORWARD(export_active, (struct store *st, const char *seller_id, struct export *out, struct ob_err *err), (st, seller_id, out, err))
+FORWARD(export_last_completed, (struct store *st, const char *seller_id, int64_t *completed_at, struct ob_err *err), (st, seller_id, completed_at, err))
+FORWARD(export_counts, (struct store *st, const char *seller_id, struct export_counts *out, struct ob_err *err), (st, seller_id, out, err))
+FORWARD(order_items_page, (struct store *st, const char *seller_id, int64_t after_time, const char *after_order, int after_line, struct order_item_row *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_order, after_line, out, cap, n, err))
+FORWARD(closures_of_seller, (struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_id, out, cap, n, err))
+FORWARD(job_renew, (struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err), (st, id, owner, lease_until, err))
 
 const char *const listing_status_names[] = { "active", "inactive", NULL };
 const char *const order_status_names[] = { "pending", "unshipped", "shipped", "delivered",
@@ -177,6 +186,8 @@ const char *const delivery_status_names[] = { "pending", "delivered", "dead", NU
 const char *const closure_status_names[] = { "requested", "closing", "closed", "cancelled",
 					     "expired", "paused", "resumed", NULL };
 const char *const service_kind_names[] = { "selling_plan", "advertising", "fulfilment", NULL };
+const char *const export_status_names[] = { "pending", "running", "ready", "failed", "expired",
+					    "deleted", NULL };
 
 int store_enum_parse(const char *const *names, const char *s)
 {

@@ -395,6 +395,53 @@ struct webhook_delivery {
 	int64_t delivered_at;                  /* 0 until delivered */
 };
 
+/* --- exports (migration 8) --- */
+
+extern const char *const export_status_names[];
+
+enum export_status {
+	EXPORT_PENDING,      /* waiting for its job */
+	EXPORT_RUNNING,      /* being built (or to be built again after a crash) */
+	EXPORT_READY,        /* the ZIP can be downloaded until expires_at */
+	EXPORT_FAILED,       /* gave up after its attempts; a new one may start */
+	EXPORT_EXPIRED,      /* its file was deleted at expires_at */
+	EXPORT_DELETED,      /* its file was deleted on request */
+};
+
+/* A seller's data export (domain/export.h): one ZIP built by a job. At
+ * most one export of a seller is pending or running at a time (the
+ * database refuses a second). */
+struct export {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	enum export_status status;
+	char requested_by[64];           /* the actor: "seller:<id>" */
+	int64_t done;                    /* rows written so far */
+	int64_t total;                   /* rows to write, counted at the start */
+	int attempts;                    /* builds started */
+	int64_t size_bytes;              /* of the finished ZIP */
+	char error[256];                 /* why it failed, for people */
+	int64_t created_at;
+	int64_t started_at;              /* the latest build's start; 0 before */
+	int64_t updated_at;
+	int64_t completed_at;            /* 0 until ready */
+	int64_t expires_at;              /* 0 until ready */
+	int64_t deleted_at;              /* when its file went; 0 while it exists */
+};
+
+/* Rows of a seller's records, for an export's progress. */
+struct export_counts {
+	int64_t listings, orders, order_items, disputes, ledger, payouts, closures, audit;
+};
+
+/* One line of an order as an export lists it: with its order's currency
+ * and placing time (the keyset). */
+struct order_item_row {
+	struct order_item item;
+	char currency[4];
+	int64_t placed_at;
+};
+
 struct store;
 
 struct store_ops {
@@ -508,6 +555,16 @@ struct store_ops {
 	enum ob_rc (*delivery_get)(struct store *st, const char *id, struct webhook_delivery *out, struct ob_err *err);
 	enum ob_rc (*delivery_update)(struct store *st, const struct webhook_delivery *d, struct ob_err *err);
 	enum ob_rc (*deliveries_list)(struct store *st, int status, int64_t after_time, const char *after_id, struct webhook_delivery *out, size_t cap, size_t *n, struct ob_err *err);
+
+	enum ob_rc (*export_insert)(struct store *st, const struct export *e, struct ob_err *err);
+	enum ob_rc (*export_get)(struct store *st, const char *id, struct export *out, struct ob_err *err);
+	enum ob_rc (*export_update)(struct store *st, const struct export *e, enum export_status expect, struct ob_err *err);
+	enum ob_rc (*export_active)(struct store *st, const char *seller_id, struct export *out, struct ob_err *err);
+	enum ob_rc (*export_last_completed)(struct store *st, const char *seller_id, int64_t *completed_at, struct ob_err *err);
+	enum ob_rc (*export_counts)(struct store *st, const char *seller_id, struct export_counts *out, struct ob_err *err);
+	enum ob_rc (*order_items_page)(struct store *st, const char *seller_id, int64_t after_time, const char *after_order, int after_line, struct order_item_row *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*closures_of_seller)(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*job_renew)(struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err);
 };
 
 struct store {
@@ -651,6 +708,33 @@ STORE_FN(delivery_update, const struct webhook_delivery *d);
 /* Deliveries newest first; status -1 any; keyset after (created_at, id). */
 STORE_FN(deliveries_list, int status, int64_t after_time, const char *after_id,
 	 struct webhook_delivery *out, size_t cap, size_t *n);
+/* Exports (domain/export.h keeps their rules). export_insert:
+ * OB_ECONFLICT when the id is taken or the seller already has a pending or
+ * running export. export_update writes every field but id, seller and
+ * created_at, if the stored status is still expect (OB_ECONFLICT when it
+ * is not, OB_ENOTFOUND when there is no such export). */
+STORE_FN(export_insert, const struct export *e);
+STORE_FN(export_get, const char *id, struct export *out);
+STORE_FN(export_update, const struct export *e, enum export_status expect);
+/* The seller's pending or running export; OB_ENOTFOUND when none. */
+STORE_FN(export_active, const char *seller_id, struct export *out);
+/* The completion time of the seller's latest finished export (ready,
+ * expired or deleted since), 0 when none. */
+STORE_FN(export_last_completed, const char *seller_id, int64_t *completed_at);
+/* How many rows of each kind the seller has (counted by index). */
+STORE_FN(export_counts, const char *seller_id, struct export_counts *out);
+/* Up to cap items of the seller's orders in the order of the order list
+ * (placed_at, order id descending; lines ascending), strictly after the
+ * item (after_time, after_order, after_line) when after_order is set. */
+STORE_FN(order_items_page, const char *seller_id, int64_t after_time, const char *after_order,
+	 int after_line, struct order_item_row *out, size_t cap, size_t *n);
+/* The seller's closures and pauses, newest first; keyset after
+ * (requested_at, id) when after_id is set. */
+STORE_FN(closures_of_seller, const char *seller_id, int64_t after_time, const char *after_id,
+	 struct closure *out, size_t cap, size_t *n);
+/* Extends the lease of a running job that owner still holds (OB_ECONFLICT
+ * when it lost it), for a long job that reports progress. */
+STORE_FN(job_renew, int64_t id, const char *owner, int64_t lease_until);
 #undef STORE_FN
 
 /* The name of a status as stored and shown ("active", "closure_requested"...);

@@ -252,6 +252,51 @@ const char *const pg_migrations[] = {
 	"CREATE INDEX deliveries_status ON webhook_deliveries(status, created_at);",
 	/* 6: vacation mode remembers which listings it turned off */
 	"ALTER TABLE listings ADD COLUMN paused " I " NOT NULL DEFAULT 0;",
+	/* 7: delivered orders counted by the day their return window ends (as
+	 * in SQLite's migration 7), kept by a trigger */
+	"CREATE TABLE return_window_days ("
+	"  seller_id " T " NOT NULL,"
+	"  day " I " NOT NULL,"
+	"  orders " I " NOT NULL,"
+	"  PRIMARY KEY (seller_id, day));"
+	"INSERT INTO return_window_days (seller_id, day, orders)"
+	"  SELECT seller_id, return_window_ends_at / 86400, COUNT(*) FROM orders"
+	"  WHERE status = 'delivered' GROUP BY 1, 2;"
+	"CREATE FUNCTION orders_window() RETURNS trigger LANGUAGE plpgsql AS $f$"
+	" BEGIN"
+	"  IF TG_OP = 'UPDATE' AND OLD.status = 'delivered' AND NEW.status <> 'delivered' THEN"
+	"   UPDATE return_window_days SET orders = orders - 1"
+	"    WHERE seller_id = OLD.seller_id AND day = OLD.return_window_ends_at / 86400;"
+	"  ELSIF NEW.status = 'delivered' AND (TG_OP = 'INSERT' OR OLD.status <> 'delivered') THEN"
+	"   INSERT INTO return_window_days (seller_id, day, orders)"
+	"    VALUES (NEW.seller_id, NEW.return_window_ends_at / 86400, 1)"
+	"    ON CONFLICT (seller_id, day) DO UPDATE SET orders = return_window_days.orders + 1;"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $f$;"
+	"CREATE TRIGGER orders_window AFTER INSERT OR UPDATE OF status ON orders"
+	"  FOR EACH ROW EXECUTE FUNCTION orders_window();",
+	/* 8: data exports; at most one pending or running per seller */
+	"CREATE TABLE exports ("
+	"  id " T " PRIMARY KEY,"
+	"  seller_id " T " NOT NULL REFERENCES sellers(id),"
+	"  status " T " NOT NULL CHECK (status IN"
+	"    ('pending','running','ready','failed','expired','deleted')),"
+	"  requested_by " T " NOT NULL,"
+	"  done " I " NOT NULL DEFAULT 0,"
+	"  total " I " NOT NULL DEFAULT 0,"
+	"  attempts " I " NOT NULL DEFAULT 0,"
+	"  size_bytes " I " NOT NULL DEFAULT 0,"
+	"  error " T " NOT NULL DEFAULT '',"
+	"  created_at " I " NOT NULL,"
+	"  started_at " I " NOT NULL DEFAULT 0,"
+	"  updated_at " I " NOT NULL,"
+	"  completed_at " I " NOT NULL DEFAULT 0,"
+	"  expires_at " I " NOT NULL DEFAULT 0,"
+	"  deleted_at " I " NOT NULL DEFAULT 0);"
+	"CREATE INDEX exports_seller ON exports(seller_id, completed_at);"
+	"CREATE UNIQUE INDEX exports_active ON exports(seller_id)"
+	"  WHERE status IN ('pending','running');",
 };
 
 const size_t pg_migrations_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -34,6 +34,13 @@ static const char *const check_sql[] = {
 	"SELECT 'order ' || o.id || ' is in ' || o.currency || ' but its marketplace in ' || m.currency"
 	" FROM orders o JOIN sellers s ON s.id = o.seller_id JOIN marketplaces m ON m.id = s.marketplace_id"
 	" WHERE o.currency != m.currency",
+	"SELECT 'the return-window count of ' || seller_id || ' for day ' || day || ' is ' || c"
+	" || ' but ' || n || ' delivered orders end their window that day' FROM (SELECT"
+	" COALESCE(a.seller_id, b.seller_id) AS seller_id, COALESCE(a.day, b.day) AS day,"
+	" COALESCE(a.orders, 0) AS c, COALESCE(b.n, 0) AS n FROM return_window_days a FULL OUTER JOIN"
+	" (SELECT seller_id, return_window_ends_at / 86400 AS day, COUNT(*) AS n FROM orders"
+	" WHERE status = 'delivered' GROUP BY seller_id, return_window_ends_at / 86400) b"
+	" ON a.seller_id = b.seller_id AND a.day = b.day) x WHERE c != n",
 	"SELECT 'dispute ' || id || ' is closed without a closing time' FROM disputes"
 	" WHERE status = 'closed' AND closed_at = 0",
 };

@@ -163,8 +163,10 @@ enum ob_rc pg_readiness_counts(struct store *st, const char *seller_id, int64_t 
 		"  WHERE seller_id = $1 AND status IN ('requested','sent')) p,"
 		" (SELECT COALESCE(SUM(units), 0)::bigint AS units, COUNT(*) AS skus FROM inventory"
 		"  WHERE seller_id = $1 AND units > 0) i,"
-		" (SELECT COUNT(*) AS n, COALESCE(MAX(return_window_ends_at), 0) AS latest FROM orders"
-		"  WHERE seller_id = $1 AND status = 'delivered' AND return_window_ends_at > $2) w,"
+		" (SELECT (SELECT COALESCE(SUM(orders), 0)::bigint FROM return_window_days"
+		"   WHERE seller_id = $1 AND day >= $2 / 86400) AS n,"
+		"  (SELECT COALESCE(MAX(return_window_ends_at), 0) FROM orders"
+		"   WHERE seller_id = $1 AND status = 'delivered' AND return_window_ends_at > $2) AS latest) w,"
 		" (SELECT COUNT(*) AS n FROM listings WHERE seller_id = $1 AND status = 'active') l,"
 		" (SELECT COUNT(*) AS n, COALESCE(SUM(monthly_fee_minor), 0)::bigint AS minor FROM services"
 		"  WHERE seller_id = $1 AND active = 1) s";

@@ -202,4 +202,15 @@ enum ob_rc pg_delivery_get(struct store *st, const char *id, struct webhook_deli
 enum ob_rc pg_delivery_update(struct store *st, const struct webhook_delivery *d, struct ob_err *err);
 enum ob_rc pg_deliveries_list(struct store *st, int status, int64_t after_time, const char *after_id, struct webhook_delivery *out, size_t cap, size_t *n, struct ob_err *err);
 
+/* Exports and the reads of an export (pg_exports.c). */
+enum ob_rc pg_export_insert(struct store *st, const struct export *e, struct ob_err *err);
+enum ob_rc pg_export_get(struct store *st, const char *id, struct export *out, struct ob_err *err);
+enum ob_rc pg_export_update(struct store *st, const struct export *e, enum export_status expect, struct ob_err *err);
+enum ob_rc pg_export_active(struct store *st, const char *seller_id, struct export *out, struct ob_err *err);
+enum ob_rc pg_export_last_completed(struct store *st, const char *seller_id, int64_t *completed_at, struct ob_err *err);
+enum ob_rc pg_export_counts(struct store *st, const char *seller_id, struct export_counts *out, struct ob_err *err);
+enum ob_rc pg_order_items_page(struct store *st, const char *seller_id, int64_t after_time, const char *after_order, int after_line, struct order_item_row *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc pg_closures_of_seller(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc pg_job_renew(struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err);
+
 #endif

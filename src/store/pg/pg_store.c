@@ -275,6 +275,15 @@ static const struct store_ops pg_ops = {
 	.delivery_get = pg_delivery_get,
 	.delivery_update = pg_delivery_update,
 	.deliveries_list = pg_deliveries_list,
+	.export_insert = pg_export_insert,
+	.export_get = pg_export_get,
+	.export_update = pg_export_update,
+	.export_active = pg_export_active,
+	.export_last_completed = pg_export_last_completed,
+	.export_counts = pg_export_counts,
+	.order_items_page = pg_order_items_page,
+	.closures_of_seller = pg_closures_of_seller,
+	.job_renew = pg_job_renew,
 };
 
 enum ob_rc pg_store_open(const char *url, struct store **out, struct ob_err *err)

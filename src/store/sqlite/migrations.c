@@ -248,6 +248,54 @@ const char *const sqlite_migrations[] = {
 	"CREATE INDEX deliveries_status ON webhook_deliveries(status, created_at);",
 	/* 6: vacation mode remembers which listings it turned off */
 	"ALTER TABLE listings ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;",
+	/* 7: delivered orders counted by the day their return window ends, kept
+	 * by triggers whatever writes the orders, so the closure checklist
+	 * reads a month of counters instead of every order in the window */
+	"CREATE TABLE return_window_days ("
+	"  seller_id TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  orders INTEGER NOT NULL,"
+	"  PRIMARY KEY (seller_id, day)) WITHOUT ROWID;"
+	"INSERT INTO return_window_days (seller_id, day, orders)"
+	"  SELECT seller_id, return_window_ends_at / 86400, COUNT(*) FROM orders"
+	"  WHERE status = 'delivered' GROUP BY 1, 2;"
+	"CREATE TRIGGER orders_window_in AFTER INSERT ON orders WHEN NEW.status = 'delivered' BEGIN"
+	"  INSERT INTO return_window_days (seller_id, day, orders)"
+	"  VALUES (NEW.seller_id, NEW.return_window_ends_at / 86400, 1)"
+	"  ON CONFLICT (seller_id, day) DO UPDATE SET orders = orders + 1;"
+	" END;"
+	"CREATE TRIGGER orders_window_enter AFTER UPDATE OF status ON orders"
+	"  WHEN NEW.status = 'delivered' AND OLD.status != 'delivered' BEGIN"
+	"  INSERT INTO return_window_days (seller_id, day, orders)"
+	"  VALUES (NEW.seller_id, NEW.return_window_ends_at / 86400, 1)"
+	"  ON CONFLICT (seller_id, day) DO UPDATE SET orders = orders + 1;"
+	" END;"
+	"CREATE TRIGGER orders_window_leave AFTER UPDATE OF status ON orders"
+	"  WHEN OLD.status = 'delivered' AND NEW.status != 'delivered' BEGIN"
+	"  UPDATE return_window_days SET orders = orders - 1"
+	"  WHERE seller_id = OLD.seller_id AND day = OLD.return_window_ends_at / 86400;"
+	" END;",
+	/* 8: data exports; at most one pending or running per seller */
+	"CREATE TABLE exports ("
+	"  id TEXT PRIMARY KEY,"
+	"  seller_id TEXT NOT NULL REFERENCES sellers(id),"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('pending','running','ready','failed','expired','deleted')),"
+	"  requested_by TEXT NOT NULL,"
+	"  done INTEGER NOT NULL DEFAULT 0,"
+	"  total INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  size_bytes INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL,"
+	"  completed_at INTEGER NOT NULL DEFAULT 0,"
+	"  expires_at INTEGER NOT NULL DEFAULT 0,"
+	"  deleted_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX exports_seller ON exports(seller_id, completed_at);"
+	"CREATE UNIQUE INDEX exports_active ON exports(seller_id)"
+	"  WHERE status IN ('pending','running');",
 };
 
 const size_t sqlite_migrations_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -186,8 +186,14 @@ enum ob_rc sq_readiness_counts(struct store *st, const char *seller_id, int64_t 
 				      " WHERE seller_id = ?1 AND status IN ('requested','sent') AND ?2 = ?2";
 	static const char stock[] = "SELECT COALESCE(SUM(units), 0), COUNT(*) FROM inventory"
 				    " WHERE seller_id = ?1 AND units > 0 AND ?2 = ?2";
-	static const char returns[] = "SELECT COUNT(*), COALESCE(MAX(return_window_ends_at), 0) FROM orders"
-				      " WHERE seller_id = ?1 AND status = 'delivered' AND return_window_ends_at > ?2";
+	/* Counters by day (migration 7) for how many; the index for the last
+	 * end. The day of now is counted whole: a window ending later today
+	 * still blocks, one that ended earlier today blocks until midnight. */
+	static const char returns[] =
+		"SELECT (SELECT COALESCE(SUM(orders), 0) FROM return_window_days"
+		"  WHERE seller_id = ?1 AND day >= ?2 / 86400),"
+		" (SELECT COALESCE(MAX(return_window_ends_at), 0) FROM orders"
+		"  WHERE seller_id = ?1 AND status = 'delivered' AND return_window_ends_at > ?2)";
 	static const char listings[] = "SELECT COUNT(*) FROM listings WHERE seller_id = ?1"
 				       " AND status = 'active' AND ?2 = ?2";
 	static const char services[] = "SELECT COUNT(*), COALESCE(SUM(monthly_fee_minor), 0) FROM services"

@@ -681,6 +681,15 @@ static const struct store_ops sqlite_ops = {
 	.delivery_get = sq_delivery_get,
 	.delivery_update = sq_delivery_update,
 	.deliveries_list = sq_deliveries_list,
+	.export_insert = sq_export_insert,
+	.export_get = sq_export_get,
+	.export_update = sq_export_update,
+	.export_active = sq_export_active,
+	.export_last_completed = sq_export_last_completed,
+	.export_counts = sq_export_counts,
+	.order_items_page = sq_order_items_page,
+	.closures_of_seller = sq_closures_of_seller,
+	.job_renew = sq_job_renew,
 };
 
 /* SQLite's allocation statistics take a global mutex on every allocation;
