@@ -21,7 +21,7 @@ run: build
 	@scripts/run.sh $(BUILD)/offboard "$(DB)" "$(LISTEN)" "$(DATA)" "$(POLICY)"
 
 test:
-	@scripts/deps.sh build test pg fuzz
+	@scripts/deps.sh build test pg fuzz e2e
 	@scripts/test.sh
 
 bench: build

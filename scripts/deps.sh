@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, and only those that are missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build test pg fuzz bench)
+# Usage: scripts/deps.sh GROUP...   (groups: build test pg fuzz bench e2e)
 # Idempotent: when everything is present it installs nothing and says nothing.
 set -euo pipefail
 
 declare -A group
-group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev"
-group[test]="libcmocka-dev sqlite3 python3-aiosmtpd"
+group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libzip-dev libssl-dev"
+group[test]="libcmocka-dev sqlite3 python3-aiosmtpd unzip"
 # the PostgreSQL server (and psql) of the tests; scripts/pg.sh runs a private cluster
 group[pg]="postgresql"
 group[fuzz]="clang libclang-rt-14-dev"
 group[bench]="wrk nginx-light"
+# the browser of the end-to-end tests (tests/e2e.sh drives it with Playwright)
+group[e2e]="chromium"
 
 want=()
 for g in "$@"; do

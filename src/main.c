@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "gen --sellers N --orders-per-seller M: synthetic data for benchmarks" },
 	{ "audit", cmd_audit, "audit verify: check the audit log's hash chain" },
 	{ "jobs", cmd_jobs, "jobs run-due [--now T]: run the background jobs due, then exit" },
+	{ "export", cmd_export, "export --seller ID --out FILE.zip: write a seller's data archive" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "core/policy.h"
+#include "domain/export.h"
 #include "domain/notify.h"
 
 #include <stdio.h>
@@ -29,6 +30,7 @@ int cli_settings(struct config *cfg, unsigned scope, int argc, char **argv,
 	/* every command that may run jobs sends mail and webhooks alike */
 	notify_init(&(struct notify_settings){ .smtp_url = cfg->smtp, .mail_from = cfg->mail_from,
 					       .data_dir = cfg->data_dir, .public_url = cfg->public_url });
+	export_init(cfg->data_dir);
 	return -1;
 }
 

@@ -1,5 +1,6 @@
 #include "core/crypto.h"
 
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
@@ -46,6 +47,35 @@ void crypto_sha256_hex(const void *s, size_t len, char *out)
 
 	crypto_hash_sha256(h, s, len);
 	sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN + 1, h, sizeof(h));
+}
+
+int crypto_sha256_init(struct crypto_sha256 *h)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		h->ctx = NULL;
+		return -1;
+	}
+	h->ctx = c;
+	return 0;
+}
+
+void crypto_sha256_update(struct crypto_sha256 *h, const void *p, size_t n)
+{
+	EVP_DigestUpdate(h->ctx, p, n);
+}
+
+void crypto_sha256_final_hex(struct crypto_sha256 *h, char *out)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	EVP_DigestFinal_ex(h->ctx, d, &n);
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
+	sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN + 1, d, n);
 }
 
 int crypto_password_hash(const char *password, char *out)

@@ -1,5 +1,6 @@
 /* job_kinds.c: the table of every kind of job and its handler. */
 #include "domain/closure.h"
+#include "domain/export.h"
 #include "domain/jobs.h"
 #include "domain/notify.h"
 
@@ -8,6 +9,8 @@ const struct job_kind job_kinds[] = {
 	{ "webhook_deliver", notify_job_webhook },
 	{ "closure_expire", closure_job_expire },
 	{ "closure_close", closure_job_close },
+	{ "export_build", export_job_build },
+	{ "export_expire", export_job_expire },
 	{ "reserve_release", closure_job_release },
 };
 

@@ -31,14 +31,10 @@ static int was_delivered(enum order_status s)
 }
 
 /* Sets delivery and the end of the return window from the policy. */
-static void set_delivered(struct store *st, struct order *o, int64_t at)
+static void set_delivered(const struct marketplace *m, struct order *o, int64_t at)
 {
-	struct seller s;
-	struct marketplace m;
-	const struct policy *p;
+	const struct policy *p = policy_get(m->policy);
 
-	p = policy_get(store_seller_get(st, o->seller_id, &s, NULL) == OB_OK &&
-		       store_marketplace_get(st, s.marketplace_id, &m, NULL) == OB_OK ? m.policy : NULL);
 	o->delivered_at = at;
 	o->return_window_ends_at = at + (int64_t)p->return_window_days * 86400;
 }
@@ -47,6 +43,7 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 			struct ob_err *err)
 {
 	struct seller s;
+	struct marketplace m;
 	enum ob_rc rc;
 	int status = store_enum_parse(order_status_names, in->status);
 	int64_t delivered = 0;
@@ -95,7 +92,7 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
-	if ((rc = seller_for_record(st, in->seller_id, in->currency, &s, err)) != OB_OK)
+	if ((rc = seller_for_record_in(st, in->seller_id, in->currency, &s, &m, err)) != OB_OK)
 		goto fail;
 	if (s.status == SELLER_CLOSING || s.status == SELLER_CLOSED) {
 		rc = ob_fail(err, OB_ECONFLICT, "seller_closing", "seller_id",
@@ -108,7 +105,7 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 	out->total_minor = in->total_minor;
 	out->created_at = out->updated_at = clock_now();
 	if (delivered)
-		set_delivered(st, out, delivered);
+		set_delivered(&m, out, delivered);
 	rc = store_order_insert(st, out, err);
 	if (rc == OB_ECONFLICT)
 		rc = ob_fail(err, OB_ECONFLICT, "duplicate_id", "id", "an order with this id exists");
@@ -175,7 +172,10 @@ enum ob_rc order_transition(struct store *st, const char *id, const char *status
 				     "delivered_at is before the order was placed");
 			goto fail;
 		}
-		set_delivered(st, out, delivered);
+		struct marketplace m;
+		if ((rc = seller_for_record_in(st, out->seller_id, NULL, NULL, &m, err)) != OB_OK)
+			goto fail;
+		set_delivered(&m, out, delivered);
 	}
 	out->status = (enum order_status)to;
 	out->updated_at = clock_now();

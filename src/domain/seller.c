@@ -86,11 +86,10 @@ fail:
 	return rc;
 }
 
-enum ob_rc seller_for_record(struct store *st, const char *seller_id, const char *currency,
-			     struct seller *out, struct ob_err *err)
+enum ob_rc seller_for_record_in(struct store *st, const char *seller_id, const char *currency,
+				struct seller *out, struct marketplace *m, struct ob_err *err)
 {
 	struct seller s;
-	struct marketplace m;
 	enum ob_rc rc;
 
 	if (seller_id == NULL || !id_valid(seller_id))
@@ -100,17 +99,26 @@ enum ob_rc seller_for_record(struct store *st, const char *seller_id, const char
 		return ob_fail(err, OB_EINVAL, "unknown_seller", "seller_id", "no seller has this id");
 	if (rc != OB_OK)
 		return rc;
-	if (currency) {
-		if ((rc = store_marketplace_get(st, s.marketplace_id, &m, err)) != OB_OK)
-			return rc;
-		if (strcmp(m.currency, currency) != 0)
-			return ob_fail(err, OB_EINVAL, "currency_mismatch", "currency",
-				       "the seller's marketplace trades in %s, not %.3s", m.currency, currency);
+	if ((rc = store_marketplace_get(st, s.marketplace_id, m, err)) != OB_OK)
+		goto out;
+	if (currency && strcmp(m->currency, currency) != 0) {
+		rc = ob_fail(err, OB_EINVAL, "currency_mismatch", "currency",
+			     "the seller's marketplace trades in %s, not %.3s", m->currency, currency);
+		goto out;
 	}
 	if (out)
 		*out = s;
+out:
 	crypto_wipe(&s, sizeof(s));
-	return OB_OK;
+	return rc;
+}
+
+enum ob_rc seller_for_record(struct store *st, const char *seller_id, const char *currency,
+			     struct seller *out, struct ob_err *err)
+{
+	struct marketplace m;
+
+	return seller_for_record_in(st, seller_id, currency, out, &m, err);
 }
 
 void seller_iban_masked(const struct seller *s, char *out, size_t cap)

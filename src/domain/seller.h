@@ -36,6 +36,10 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 enum ob_rc seller_for_record(struct store *st, const char *seller_id, const char *currency,
 			     struct seller *out, struct ob_err *err);
 
+/* seller_for_record() that also gives the seller's marketplace (m, never NULL). */
+enum ob_rc seller_for_record_in(struct store *st, const char *seller_id, const char *currency,
+				struct seller *out, struct marketplace *m, struct ob_err *err);
+
 /* Writes the IBAN as shown to people, all but the last four characters
  * hidden ("DE** **** **** **** **30 00"), into out (48 bytes); empty when
  * there is none. */

@@ -51,6 +51,12 @@ enum ob_rc h_ops_webhooks_list(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_deliveries_list(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_delivery_retry(struct req *r, struct ob_err *err);
 
+/* h_exports.c */
+enum ob_rc h_export_create(struct req *r, struct ob_err *err);
+enum ob_rc h_export_get(struct req *r, struct ob_err *err);
+enum ob_rc h_export_delete(struct req *r, struct ob_err *err);
+enum ob_rc h_export_download(struct req *r, struct ob_err *err);
+
 /* h_funds.c */
 enum ob_rc h_payout_create(struct req *r, struct ob_err *err);
 enum ob_rc h_statement(struct req *r, struct ob_err *err);

@@ -53,6 +53,8 @@ struct req {
 	json_t *resp;                  /* owned: JSON answer */
 	char *text;                    /* malloc'ed: other answers (with content_type) */
 	const char *content_type;
+	struct evbuffer *file;         /* owned: a body made elsewhere (a file, by
+					* evbuffer_add_file), sent with content_type */
 };
 
 /* Decodes r->body by fields into out; see json_edge.h. */

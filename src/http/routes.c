@@ -48,6 +48,10 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/account/pause", h_pause, ROUTE_SELLER, 0 },
 	{ "DELETE", "/api/v1/account/pause", h_resume, ROUTE_SELLER, 0 },
 	{ "POST", "/api/v1/account/verify", h_verify, ROUTE_SELLER, 0 },
+	{ "POST", "/api/v1/account/exports", h_export_create, ROUTE_READER, ROUTE_IDEMPOTENT },
+	{ "GET", "/api/v1/account/exports/{id}", h_export_get, ROUTE_READER, 0 },
+	{ "DELETE", "/api/v1/account/exports/{id}", h_export_delete, ROUTE_SELLER, 0 },
+	{ "GET", "/api/v1/account/exports/{id}/download", h_export_download, ROUTE_READER, 0 },
 	{ "GET", "/api/v1/ops/closures", h_ops_closures, ROUTE_OPS, 0 },
 	{ "POST", "/api/v1/ops/webhooks", h_ops_webhook_create, ROUTE_OPS, ROUTE_IDEMPOTENT },
 	{ "GET", "/api/v1/ops/webhooks", h_ops_webhooks_list, ROUTE_OPS, 0 },
@@ -324,7 +328,10 @@ static void send_response(struct req *r, enum ob_rc rc, struct ob_err *err)
 		if (rc == OB_EDB || rc == OB_EBUSY)
 			metrics_db_error();
 	}
-	if (r->text) {
+	if (rc == OB_OK && r->file) {
+		req_add_header(r, "Content-Type", r->content_type);
+		evbuffer_add_buffer(out, r->file);
+	} else if (r->text) {
 		req_add_header(r, "Content-Type", r->content_type);
 		evbuffer_add(out, r->text, strlen(r->text));
 	} else if (r->resp) {
@@ -419,6 +426,8 @@ respond:
 	json_decref(r.resp);
 	json_decref(r.error_extra);
 	free(r.text);
+	if (r.file)
+		evbuffer_free(r.file);
 	crypto_wipe(&r.session, sizeof(r.session));
 	arena_reset(&r.arena);
 }

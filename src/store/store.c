@@ -38,17 +38,35 @@ enum ob_rc store_ping(struct store *st, struct ob_err *err)
 	return st->ops->ping(st, err);
 }
 
+/* Savepoint statements by depth, as static strings: a backend may cache
+ * them prepared (one per import line otherwise parses three statements). */
+#define SAVEPOINTS_MAX 16
+#define SP(n) "SAVEPOINT sp" #n
+#define RL(n) "RELEASE sp" #n
+#define RB(n) "ROLLBACK TO sp" #n
+static const char *const savepoint_sql[SAVEPOINTS_MAX] = {
+	SP(0), SP(1), SP(2), SP(3), SP(4), SP(5), SP(6), SP(7),
+	SP(8), SP(9), SP(10), SP(11), SP(12), SP(13), SP(14), SP(15),
+};
+static const char *const release_sql[SAVEPOINTS_MAX] = {
+	RL(0), RL(1), RL(2), RL(3), RL(4), RL(5), RL(6), RL(7),
+	RL(8), RL(9), RL(10), RL(11), RL(12), RL(13), RL(14), RL(15),
+};
+static const char *const rollback_sql[SAVEPOINTS_MAX] = {
+	RB(0), RB(1), RB(2), RB(3), RB(4), RB(5), RB(6), RB(7),
+	RB(8), RB(9), RB(10), RB(11), RB(12), RB(13), RB(14), RB(15),
+};
+
 enum ob_rc store_begin(struct store *st, int write, struct ob_err *err)
 {
-	char sql[32];
 	enum ob_rc rc;
 
-	if (st->depth == 0) {
+	if (st->depth == 0)
 		rc = st->ops->begin(st, write, err);
-	} else {
-		snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", st->depth);
-		rc = st->ops->exec(st, sql, err);
-	}
+	else if (st->depth >= SAVEPOINTS_MAX)
+		rc = ob_fail(err, OB_EINTERNAL, NULL, NULL, "transactions nested too deep");
+	else
+		rc = st->ops->exec(st, savepoint_sql[st->depth], err);
 	if (rc == OB_OK)
 		st->depth++;
 	return rc;
@@ -56,26 +74,20 @@ enum ob_rc store_begin(struct store *st, int write, struct ob_err *err)
 
 enum ob_rc store_commit(struct store *st, struct ob_err *err)
 {
-	char sql[32];
-
 	if (st->depth == 0)
 		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "commit without a transaction");
-	if (--st->depth > 0) {
-		snprintf(sql, sizeof(sql), "RELEASE sp%d", st->depth);
-		return st->ops->exec(st, sql, err);
-	}
+	if (--st->depth > 0)
+		return st->ops->exec(st, release_sql[st->depth], err);
 	return st->ops->commit(st, err);
 }
 
 void store_rollback(struct store *st)
 {
-	char sql[64];
-
 	if (st->depth == 0)
 		return;
 	if (--st->depth > 0) {
-		snprintf(sql, sizeof(sql), "ROLLBACK TO sp%d; RELEASE sp%d", st->depth, st->depth);
-		st->ops->exec(st, sql, NULL);
+		st->ops->exec(st, rollback_sql[st->depth], NULL);
+		st->ops->exec(st, release_sql[st->depth], NULL);
 		return;
 	}
 	st->ops->rollback(st);

@@ -26,6 +26,7 @@ bin=${OFFBOARD_BIN:?OFFBOARD_BIN is not set}
 dir=$(mktemp -d /tmp/offboard-crash-XXXXXX)
 pgname=
 killer_pid=
+hammer_pid=
 rundue_pid=
 
 cleanup() {
@@ -34,6 +35,7 @@ cleanup() {
 		kill -TERM "$killer_pid" 2>/dev/null
 		wait "$killer_pid" 2>/dev/null
 	fi
+	[ -z "$hammer_pid" ] || { kill "$hammer_pid" 2>/dev/null; wait "$hammer_pid" 2>/dev/null; }
 	# whatever the killer left behind (it stops its server on TERM)
 	[ -f "$dir/serve.pid" ] && kill -9 "$(cat "$dir/serve.pid")" 2>/dev/null
 	[ -n "$rundue_pid" ] && kill -9 "$rundue_pid" 2>/dev/null
@@ -147,14 +149,15 @@ st= body= replayed=0 tries=0
 conn_retries=0 replays_after_crash=0
 req() {   # req METHOD PATH BODY HEADER...: sets st, body, replayed, tries
 	local method=$1 path=$2 data=$3 h rc
-	local args=(-sS -o "$dir/body" -D "$dir/headers" -w '%{http_code}' --max-time 20 -X "$method")
+	rq=$dir/rq.$BASHPID   # this process's answer (the hammer runs beside the workload)
+	local args=(-sS -o "$rq.body" -D "$rq.headers" -w '%{http_code}' --max-time 20 -X "$method")
 	shift 3
 	for h in "$@"; do args+=(-H "$h"); done
 	[ -z "$data" ] || args+=(-H 'Content-Type: application/json' --data-binary "$data")
 	tries=0
 	while :; do
 		rc=0
-		st=$(curl "${args[@]}" "$url$path" 2>>"$dir/curl.log") || rc=$?
+		st=$(curl "${args[@]}" "$url$path" </dev/null 2>>"$dir/curl.log") || rc=$?
 		# cut off by a kill (refused, reset, empty reply) or busy: again
 		[ "$rc" -ne 0 ] || [ "$st" = 503 ] || break
 		[ -f "$dir/killer.err" ] && fail "$(cat "$dir/killer.err")"
@@ -162,9 +165,9 @@ req() {   # req METHOD PATH BODY HEADER...: sets st, body, replayed, tries
 		[ "$tries" -lt 1200 ] || fail "$method $path: no answer in a minute (curl $rc, HTTP $st)"
 		sleep 0.05
 	done
-	body=$(cat "$dir/body")
+	body=$(cat "$rq.body")
 	replayed=0
-	if grep -qi '^Idempotent-Replayed: *true' "$dir/headers"; then replayed=1; fi
+	if grep -qi '^Idempotent-Replayed: *true' "$rq.headers"; then replayed=1; fi
 	if [ "$tries" -gt 0 ]; then
 		conn_retries=$((conn_retries + 1))
 		[ "$replayed" = 0 ] || replays_after_crash=$((replays_after_crash + 1))
@@ -199,7 +202,7 @@ sign_in() {
 	local s=$1 c
 	req POST /api/v1/session "{\"email\":\"$s@crash.example\",\"password\":\"correct horse\"}"
 	[ "$st" = 201 ] || fail "sign-in of $s: HTTP $st $body"
-	c=$(sed -n 's/^Set-Cookie: *\(ob_session=[^;]*\).*/\1/ip' "$dir/headers" | tr -d '\r')
+	c=$(sed -n 's/^Set-Cookie: *\(ob_session=[^;]*\).*/\1/ip' "$rq.headers" | tr -d '\r')
 	cookie[$s]="Cookie: $c"
 	csrf[$s]="X-CSRF-Token: $(jstr csrf_token "$body")"
 }
@@ -252,11 +255,11 @@ run_due() {   # run_due EPOCH: the jobs due then, killed at random, again until 
 		"$bin" jobs run-due --db "$db" --now "$(at $((t + attempt * 60)))" >>"$dir/jobs.out" 2>>"$dir/jobs.log" &
 		rundue_pid=$!
 		if [ $((RANDOM % 2)) = 0 ] && [ "$attempt" -lt 4 ]; then
-			sleep "$(ms $((RANDOM % 150)))"
+			sleep "$(ms $((RANDOM % 12)))"
 			kill -9 "$rundue_pid" 2>/dev/null || true
 		fi
 		rc=0
-		wait "$rundue_pid" || rc=$?
+		wait "$rundue_pid" 2>/dev/null || rc=$?
 		rundue_pid=
 		[ "$rc" != 0 ] || return 0
 		[ "$rc" = 137 ] || fail "jobs run-due: exit $rc ($(tail -n 3 "$dir/jobs.log"))"
@@ -283,6 +286,26 @@ ops POST /api/v1/ops/marketplaces '{"id":"us","name":"US","currency":"USD"}' mk-
 [ "$st" = 201 ] || fail "marketplace us: HTTP $st $body"
 ops POST /api/v1/ops/marketplaces '{"id":"fast","name":"Fast","currency":"USD","policy":"fast"}' mk-fast
 [ "$st" = 201 ] || fail "marketplace fast: HTTP $st $body"
+
+# the hammer: one more seller withdrawing small amounts back to back for as
+# long as the killer works, so that many kills land inside a withdrawal
+ops POST /api/v1/ops/sellers '{"id":"hammer","email":"hammer@crash.example","password":"correct horse","display_name":"Hammer","marketplace":"us","bank_account":{"holder":"Ann","iban":"DE89370400440532013000"}}' new-hammer
+[ "$st" = 201 ] || fail "seller hammer: HTTP $st $body"
+sign_in hammer
+ledger hammer sale 1000000 hammer-l1
+ledger hammer release 1000000 hammer-l2
+hammer() {
+	local n=0 k amount
+	while [ ! -f "$dir/killer.done" ]; do
+		n=$((n + 1)) k=hammer-w$n amount=$((n % 50 + 1))
+		req POST /api/v1/payouts "{\"amount\":{\"amount_minor\":$amount,\"currency\":\"USD\"}}" \
+			"${cookie[hammer]}" "${csrf[hammer]}" "Idempotency-Key: $k"
+		[ "$st" = 201 ] || fail "hammer withdrawal $k: HTTP $st $body"
+		echo "$k|$(jstr id "$body")|$amount|$tries|$replayed" >> "$dir/hammer.log"
+	done
+}
+hammer &
+hammer_pid=$!
 
 round=0
 while :; do
@@ -395,6 +418,21 @@ for i in $(seq 400); do
 done
 [ -f "$dir/killer.done" ] || fail "the killer did not finish"
 killed=$(cat "$dir/killer.done")
+wait "$hammer_pid" || fail "the hammer failed"
+hammer_pid=
+# every hammer key cut off by a kill, and one in ten of the others, again
+hammer_keys=0 hammer_paid=0 hammer_cut=0 hammer_cut_committed=0
+while IFS='|' read -r k id amount t r; do
+	hammer_keys=$((hammer_keys + 1)) hammer_paid=$((hammer_paid + amount))
+	[ "$t" = 0 ] || hammer_cut=$((hammer_cut + 1))
+	[ "$t" = 0 ] || [ "$r" = 0 ] || hammer_cut_committed=$((hammer_cut_committed + 1))
+	if [ "$t" != 0 ] || [ $((RANDOM % 10)) = 0 ]; then
+		withdraw hammer "$k" "{\"amount\":{\"amount_minor\":$amount,\"currency\":\"USD\"}}" "$amount"
+		[ "${key_payout[$k]}" = "$id" ] || fail "hammer key $k: payout ${key_payout[$k]}, first $id"
+	fi
+	key_payout[$k]=$id key_amount[$k]=$amount key_status[$k]=requested key_seller[$k]=hammer
+done < "$dir/hammer.log"
+[ "$hammer_keys" -gt 0 ] || fail "the hammer made no withdrawal"
 deadline=$(($(date +%s) + 15))
 while [ "$(q "select count(*) from jobs where status = 'running' or
 		(status = 'pending' and run_at <= $(date +%s))")" != 0 ]; do
@@ -490,6 +528,16 @@ for s in "${sellers[@]}"; do
 	[ "$(seller_status "$s")" = closed ] || fail "$s is $(seller_status "$s")"
 done
 
+# the hammer: one payout per key, nothing else; all of its money accounted for
+n=$(q "select count(*) from payouts where seller_id = 'hammer'")
+[ "$n" = "$hammer_keys" ] || fail "hammer: $n payouts for $hammer_keys keys"
+held=$(q "select coalesce(sum(amount_minor), 0) from balances where seller_id = 'hammer'
+	and account in ('seller_available', 'seller_pending', 'seller_reserve')")
+[ $((hammer_paid + held)) = 1000000 ] || fail "hammer: paid out $hammer_paid + held $held != 1000000"
+taken_over=$(q "select count(*) from jobs where attempts > 1")
+
+echo "crash.sh: hammer: $hammer_keys withdrawals, $hammer_cut cut off by a kill" \
+	"($hammer_cut_committed of them committed before it); $taken_over jobs run again after their runner died"
 echo "crash.sh: ok: ${#sellers[@]} sellers in $round rounds; server killed $killed times," \
 	"jobs run-due $run_due_kills times; $conn_retries requests sent again after a kill," \
 	"$replays_after_crash of them answered from their stored result;" \

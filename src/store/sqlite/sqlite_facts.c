@@ -32,15 +32,17 @@ static int enum_col(sqlite3_stmt *q, int i, const char *const *names)
 }
 
 /* The page query of table t ordered by time column c, with and without a
- * status filter. `c <= ?4` repeats what the row comparison implies so that
- * SQLite bounds the index range by it (a deep cursor is then as fast as
- * the first page). */
+ * status filter. `c <= MIN(?3 - 1, ?4)` is the range's end (c < ?3) and
+ * what the row comparison implies (c <= ?4) as one bound: SQLite bounds
+ * the index range by one upper term only, the first it meets, so two
+ * terms made a deep page scan from the newest row (c < INT64_MAX). With
+ * one, a deep cursor is as fast as the first page. */
 #define PAGE_SQL(cols, t, c)                                                              \
-	"SELECT " cols " FROM " t " WHERE seller_id = ?1 AND " c " >= ?2 AND " c " < ?3"  \
-	" AND " c " <= ?4 AND (" c ", id) < (?4, ?5) ORDER BY " c " DESC, id DESC LIMIT ?6"
+	"SELECT " cols " FROM " t " WHERE seller_id = ?1 AND " c " >= ?2"                 \
+	" AND " c " <= MIN(?3 - 1, ?4) AND (" c ", id) < (?4, ?5) ORDER BY " c " DESC, id DESC LIMIT ?6"
 #define PAGE_SQL_STATUS(cols, t, c)                                                       \
 	"SELECT " cols " FROM " t " WHERE seller_id = ?1 AND status = ?7 AND " c " >= ?2"  \
-	" AND " c " < ?3 AND " c " <= ?4 AND (" c ", id) < (?4, ?5) ORDER BY " c " DESC, id DESC LIMIT ?6"
+	" AND " c " <= MIN(?3 - 1, ?4) AND (" c ", id) < (?4, ?5) ORDER BY " c " DESC, id DESC LIMIT ?6"
 
 static enum ob_rc page(struct store *st, const char *sql_any, const char *sql_status,
 		       const struct page_query *pq, const char *const *names, void *out,

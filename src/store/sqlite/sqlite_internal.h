@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define STMT_CACHE 128
+#define STMT_CACHE 256
 #define BUSY_TIMEOUT_MS 5000
 
 /* Prepared statements are cached by the address of their (static) SQL text. */

@@ -137,9 +137,16 @@ static enum ob_rc sq_begin(struct store *st, int write, struct ob_err *err)
 	return exec_sql(S(st), write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", err);
 }
 
+/* Statements without parameters from static strings (savepoints): prepared
+ * once per connection through the statement cache. */
 static enum ob_rc sq_exec(struct store *st, const char *sql, struct ob_err *err)
 {
-	return exec_sql(S(st), sql, err);
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
+
+	if (q == NULL)
+		return err ? err->rc : OB_EDB;
+	return sq_exec_done(s, q, err);
 }
 
 static enum ob_rc sq_commit(struct store *st, struct ob_err *err)
