@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/money.h"
 #include "domain/audit.h"
+#include "domain/export.h"
 #include "domain/jobs.h"
 #include "domain/ledger.h"
 #include "domain/notify.h"
@@ -11,6 +12,7 @@
 #include "domain/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -200,6 +202,18 @@ enum ob_rc closure_readiness(struct store *st, const char *seller_id, int64_t no
 			 c.active_services == 1 ? "" : "s", money(c.active_services_minor, m.currency, a, sizeof(a)),
 			 c.active_services == 1 ? "s" : "", c.active_services == 1 ? "its" : "their");
 		action(it, "GET", "/api/v1/services", "See services");
+	}
+	{
+		int recent = 0;
+		if ((rc = export_recent(st, seller_id, now, &recent, err)) != OB_OK)
+			goto out;
+		if (!recent) {
+			it = add(out, "no_recent_export", 0);
+			snprintf(it->message, sizeof(it->message), "You have no copy of your data from the"
+				 " last %d days: export your orders and records before you go.",
+				 EXPORT_RECENT_DAYS);
+			action(it, "POST", "/api/v1/account/exports", "Export your data");
+		}
 	}
 
 	/* Dates: fixed once confirmed; otherwise what confirming now would mean. */
@@ -574,22 +588,27 @@ static enum ob_rc expire(struct store *st, const struct job *job, int64_t now, s
 		    "account stays open. You can ask again at any time.\n", err);
 }
 
+/* More services than a seller can hold (the service API makes one per
+ * subscription). */
+#define SERVICES_MAX 1000
+
 /* Fees stop at closure: each active service is charged for the days of
  * the current month it ran, rounded down (the seller never pays for a day
  * they did not have), and then ends. */
 static enum ob_rc final_fees(struct store *st, const char *seller_id, int64_t now, struct ob_err *err)
 {
-	struct service sv[32];
+	struct service *sv = calloc(SERVICES_MAX, sizeof(*sv));
 	struct ledger_txn t;
 	char memo[200], when[32];
 	size_t n = 0;
-	enum ob_rc rc = store_services_list(st, seller_id, sv, 32, &n, err);
+	enum ob_rc rc = sv ? store_services_list(st, seller_id, sv, SERVICES_MAX, &n, err)
+			   : ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
 	time_t tt = (time_t)now;
 	struct tm tm;
 	int64_t month_start, days_in_month, days_used;
 
 	if (rc != OB_OK)
-		return rc;
+		goto out;
 	gmtime_r(&tt, &tm);
 	days_in_month = tm.tm_mon == 1 ? ((tm.tm_year % 4 == 0 && (tm.tm_year + 1900) % 100 != 0) ||
 					  (tm.tm_year + 1900) % 400 == 0 ? 29 : 28)
@@ -613,9 +632,11 @@ static enum ob_rc final_fees(struct store *st, const char *seller_id, int64_t no
 					    .currency = sv[i].currency, .memo = memo,
 					    .created_at = clock_format(now, when, sizeof(when)) };
 		if ((rc = ledger_post_internal(st, &li, &t, err)) != OB_OK)
-			return rc;
+			goto out;
 	}
-	return OB_OK;
+out:
+	free(sv);
+	return rc;
 }
 
 /* What is available at closure moves to the reserve, released on its date. */

@@ -19,10 +19,6 @@
 #include <unistd.h>
 
 #define DAY 86400
-/* A build renews its job's lease as it reports progress, this far ahead,
- * so that a build whose process died is taken over within a minute or so,
- * while a live one of any length keeps it. */
-#define EXPORT_LEASE_SECONDS 60
 
 static char data_dir[PATH_MAX - 64] = "./data";
 
@@ -298,11 +294,14 @@ struct build_state {
 	struct store *st;
 	const struct job *job;
 	struct export *e;
+	int64_t lease;               /* seconds of the job's lease (--job-lease) */
 	int taken_over;              /* another process holds the job now */
 };
 
 /* Progress: written to the export (if it still runs: deleted means stop),
- * and the job's lease renewed (lost means another process took it). */
+ * and the job's lease renewed for as long again as it was taken (lost
+ * means another process took it over), so a build of any length keeps its
+ * job, and one whose process died is taken over when its lease runs out. */
 static int build_progress(void *arg, int64_t done, int64_t total)
 {
 	struct build_state *b = arg;
@@ -315,8 +314,7 @@ static int build_progress(void *arg, int64_t done, int64_t total)
 	b->e->updated_at = now;
 	if (store_export_update(b->st, b->e, EXPORT_RUNNING, &err) == OB_ECONFLICT)
 		return 1;
-	if (store_job_renew(b->st, b->job->id, b->job->lease_owner, now + EXPORT_LEASE_SECONDS, &err) ==
-	    OB_ECONFLICT) {
+	if (store_job_renew(b->st, b->job->id, b->job->lease_owner, now + b->lease, &err) == OB_ECONFLICT) {
 		b->taken_over = 1;
 		return 1;
 	}
@@ -384,7 +382,6 @@ enum ob_rc export_job_build(struct store *st, const struct job *job, int64_t now
 	int purged;
 	enum ob_rc rc;
 
-	(void)now;
 	rc = store_export_get(st, job->payload, &e, err);
 	if (rc == OB_ENOTFOUND)
 		return OB_OK;
@@ -418,7 +415,8 @@ enum ob_rc export_job_build(struct store *st, const struct job *job, int64_t now
 	e.started_at = e.updated_at = clock_now();
 	if ((rc = store_export_update(st, &e, from, err)) != OB_OK)
 		return rc == OB_ECONFLICT ? OB_OK : rc;
-	bs = (struct build_state){ .st = st, .job = job, .e = &e };
+	bs = (struct build_state){ .st = st, .job = job, .e = &e,
+				   .lease = job->lease_until > now + 5 ? job->lease_until - now : 5 };
 	if ((rc = ensure_dir(err)) != OB_OK)
 		goto failed;
 	remove_files(e.id);

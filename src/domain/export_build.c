@@ -901,25 +901,60 @@ static enum ob_rc walk_audit(struct build *b, struct ob_err *err)
 
 /* --- the documents: a small JSON writer over struct line --- */
 
-static void jkey(struct line *l, int *first, const char *key)
+/* An object being written: whether a member was written yet, and how deep
+ * it is (for the indentation). */
+struct jobj {
+	int first;
+	int depth;
+};
+
+static void indent(struct line *l, int depth)
 {
-	puts0(l, *first ? "\n  " : ",\n  ");
-	*first = 0;
-	json_str(l, key);
-	put(l, ": ", 2);
+	putc1(l, '\n');
+	for (int i = 0; i < depth; i++)
+		put(l, "  ", 2);
 }
 
-static void jstr(struct line *l, int *first, const char *key, const char *v)
+static void jkey(struct line *l, struct jobj *o, const char *key)
 {
-	jkey(l, first, key);
+	if (!o->first)
+		putc1(l, ',');
+	o->first = 0;
+	indent(l, o->depth + 1);
+	if (key) {
+		json_str(l, key);
+		put(l, ": ", 2);
+	}
+}
+
+/* Opens an object (or array, with '[') as member key of parent (key NULL:
+ * an element of an array, or the document). */
+static struct jobj jopen(struct line *l, struct jobj *parent, const char *key, char bracket)
+{
+	if (parent)
+		jkey(l, parent, key);
+	putc1(l, bracket);
+	return (struct jobj){ .first = 1, .depth = parent ? parent->depth + 1 : 0 };
+}
+
+static void jclose(struct line *l, const struct jobj *o, char bracket)
+{
+	if (!o->first)
+		indent(l, o->depth);
+	putc1(l, bracket);
+}
+
+static void jstr(struct line *l, struct jobj *o, const char *key, const char *v)
+{
+	jkey(l, o, key);
 	json_str(l, v);
 }
 
-static void jtime(struct line *l, int *first, const char *key, int64_t t)
+static void jtime(struct line *l, struct jobj *o, const char *key, int64_t t)
 {
 	char iso[21];
 
-	jkey(l, first, key);
+	jkey(l, o, key);
 	if (t == 0) {
 		puts0(l, "null");
 		return;
@@ -928,22 +963,22 @@ static void jtime(struct line *l, int *first, const char *key, int64_t t)
 	json_str(l, iso);
 }
 
-static void jint(struct line *l, int *first, const char *key, int64_t v)
+static void jint(struct line *l, struct jobj *o, const char *key, int64_t v)
 {
-	jkey(l, first, key);
+	jkey(l, o, key);
 	put_int(l, v);
 }
 
-static void jbool(struct line *l, int *first, const char *key, int v)
+static void jbool(struct line *l, struct jobj *o, const char *key, int v)
 {
-	jkey(l, first, key);
+	jkey(l, o, key);
 	puts0(l, v ? "true" : "false");
 }
 
-static void jmoney(struct build *b, struct line *l, int *first, const char *key, int64_t minor,
+static void jmoney(struct build *b, struct line *l, struct jobj *o, const char *key, int64_t minor,
 		   const char *currency)
 {
-	jkey(l, first, key);
+	jkey(l, o, key);
 	putc1(l, '"');
 	put_money(l, &b->money, minor, currency);
 	putc1(l, '"');
@@ -963,38 +998,44 @@ static enum ob_rc write_doc(struct build *b, const char *name, struct ob_err *er
 	return zipw_entry_close(e, -1, err);
 }
 
+static void doc_begin(struct build *b)
+{
+	b->doc.n = 0;
+	b->doc.over = 0;
+}
+
 static enum ob_rc write_profile(struct build *b, const struct seller *s, struct ob_err *err)
 {
 	struct line *l = &b->doc;
+	struct jobj top, bank;
 	char iban[48];
-	int first = 1, sub = 1;
 
-	l->n = 0;
-	l->over = 0;
-	putc1(l, '{');
-	jstr(l, &first, "id", s->id);
-	jstr(l, &first, "email", s->email);
-	jstr(l, &first, "display_name", s->display_name);
-	jstr(l, &first, "legal_name", s->legal_name);
-	jstr(l, &first, "phone", s->phone);
-	jstr(l, &first, "address", s->address);
-	jstr(l, &first, "tax_id", s->tax_id);
-	jkey(l, &first, "bank_account");
+	doc_begin(b);
+	top = jopen(l, NULL, NULL, '{');
+	jstr(l, &top, "id", s->id);
+	jstr(l, &top, "email", s->email);
+	jstr(l, &top, "display_name", s->display_name);
+	jstr(l, &top, "legal_name", s->legal_name);
+	jstr(l, &top, "phone", s->phone);
+	jstr(l, &top, "address", s->address);
+	jstr(l, &top, "tax_id", s->tax_id);
 	if (s->bank_iban[0]) {
 		seller_iban_masked(s, iban, sizeof(iban));
-		putc1(l, '{');
-		jstr(l, &sub, "holder", s->bank_holder);
-		jstr(l, &sub, "iban_masked", iban);
-		puts0(l, "\n  }");
+		bank = jopen(l, &top, "bank_account", '{');
+		jstr(l, &bank, "holder", s->bank_holder);
+		jstr(l, &bank, "iban_masked", iban);
+		jclose(l, &bank, '}');
 	} else {
+		jkey(l, &top, "bank_account");
 		puts0(l, "null");
 	}
-	jstr(l, &first, "marketplace", s->marketplace_id);
-	jstr(l, &first, "status", seller_status_name(s->status));
-	jbool(l, &first, "totp_enabled", s->totp_secret[0] != '\0');
-	jtime(l, &first, "created_at", s->created_at);
-	jtime(l, &first, "updated_at", s->updated_at);
-	puts0(l, "\n}\n");
+	jstr(l, &top, "marketplace", s->marketplace_id);
+	jstr(l, &top, "status", seller_status_name(s->status));
+	jbool(l, &top, "totp_enabled", s->totp_secret[0] != '\0');
+	jtime(l, &top, "created_at", s->created_at);
+	jtime(l, &top, "updated_at", s->updated_at);
+	jclose(l, &top, '}');
+	putc1(l, '\n');
 	return write_doc(b, "profile.json", err);
 }
 
@@ -1005,9 +1046,9 @@ static enum ob_rc write_settings(struct build *b, const struct seller *s, struct
 	struct balance_view bal;
 	struct closure cur;
 	struct service sv[SERVICES_MAX];
+	struct jobj top, o, arr;
 	const struct policy *p;
 	size_t nsv = 0;
-	int first = 1, sub;
 	int paused;
 	enum ob_rc rc;
 
@@ -1020,57 +1061,49 @@ static enum ob_rc write_settings(struct build *b, const struct seller *s, struct
 		return rc;
 	paused = rc == OB_OK && cur.status == CLOSURE_PAUSED;
 	p = policy_get(m.policy);
-	l->n = 0;
-	l->over = 0;
-	putc1(l, '{');
-	jkey(l, &first, "marketplace");
-	sub = 1;
-	putc1(l, '{');
-	jstr(l, &sub, "id", m.id);
-	jstr(l, &sub, "name", m.name);
-	jstr(l, &sub, "currency", m.currency);
-	jstr(l, &sub, "policy", m.policy);
-	puts0(l, "\n  }");
-	jkey(l, &first, "policy");
-	sub = 1;
-	putc1(l, '{');
-	jint(l, &sub, "grace_days", p->grace_days);
-	jint(l, &sub, "confirm_hours", p->confirm_hours);
-	jint(l, &sub, "return_window_days", p->return_window_days);
-	jint(l, &sub, "reserve_days", p->reserve_days);
-	jint(l, &sub, "history_days", p->history_days);
-	jint(l, &sub, "export_days", p->export_days);
-	jint(l, &sub, "retention_financial_days", p->retention_financial_days);
-	puts0(l, "\n  }");
-	jbool(l, &first, "vacation_mode", paused);
-	jbool(l, &first, "totp_enabled", s->totp_secret[0] != '\0');
-	jkey(l, &first, "balances");
-	sub = 1;
-	putc1(l, '{');
-	jmoney(b, l, &sub, "available", bal.available, bal.currency);
-	jmoney(b, l, &sub, "pending", bal.pending, bal.currency);
-	jmoney(b, l, &sub, "reserved", bal.reserved, bal.currency);
-	jmoney(b, l, &sub, "in_flight", bal.in_flight, bal.currency);
-	jmoney(b, l, &sub, "debt", bal.debt, bal.currency);
-	jstr(l, &sub, "currency", bal.currency);
-	puts0(l, "\n  }");
-	jkey(l, &first, "services");
-	putc1(l, '[');
+	doc_begin(b);
+	top = jopen(l, NULL, NULL, '{');
+	o = jopen(l, &top, "marketplace", '{');
+	jstr(l, &o, "id", m.id);
+	jstr(l, &o, "name", m.name);
+	jstr(l, &o, "currency", m.currency);
+	jstr(l, &o, "policy", m.policy);
+	jclose(l, &o, '}');
+	o = jopen(l, &top, "policy", '{');
+	jint(l, &o, "grace_days", p->grace_days);
+	jint(l, &o, "confirm_hours", p->confirm_hours);
+	jint(l, &o, "return_window_days", p->return_window_days);
+	jint(l, &o, "reserve_days", p->reserve_days);
+	jint(l, &o, "history_days", p->history_days);
+	jint(l, &o, "export_days", p->export_days);
+	jint(l, &o, "retention_financial_days", p->retention_financial_days);
+	jclose(l, &o, '}');
+	jbool(l, &top, "vacation_mode", paused);
+	jbool(l, &top, "totp_enabled", s->totp_secret[0] != '\0');
+	o = jopen(l, &top, "balances", '{');
+	jmoney(b, l, &o, "available", bal.available, bal.currency);
+	jmoney(b, l, &o, "pending", bal.pending, bal.currency);
+	jmoney(b, l, &o, "reserved", bal.reserved, bal.currency);
+	jmoney(b, l, &o, "in_flight", bal.in_flight, bal.currency);
+	jmoney(b, l, &o, "debt", bal.debt, bal.currency);
+	jstr(l, &o, "currency", bal.currency);
+	jtime(l, &o, "as_of", b->now);
+	jclose(l, &o, '}');
+	arr = jopen(l, &top, "services", '[');
 	for (size_t i = 0; i < nsv; i++) {
-		sub = 1;
-		puts0(l, i ? ", {" : "{");
-		jstr(l, &sub, "id", sv[i].id);
-		jstr(l, &sub, "kind", service_kind_names[sv[i].kind]);
-		jmoney(b, l, &sub, "monthly_fee", sv[i].monthly_fee_minor, sv[i].currency);
-		jstr(l, &sub, "currency", sv[i].currency);
-		jstr(l, &sub, "status", sv[i].active ? "active" : "terminated");
-		jtime(l, &sub, "started_at", sv[i].started_at);
-		jtime(l, &sub, "ended_at", sv[i].ended_at);
-		puts0(l, "\n  }");
+		o = jopen(l, &arr, NULL, '{');
+		jstr(l, &o, "id", sv[i].id);
+		jstr(l, &o, "kind", service_kind_names[sv[i].kind]);
+		jmoney(b, l, &o, "monthly_fee", sv[i].monthly_fee_minor, sv[i].currency);
+		jstr(l, &o, "currency", sv[i].currency);
+		jstr(l, &o, "status", sv[i].active ? "active" : "terminated");
+		jtime(l, &o, "started_at", sv[i].started_at);
+		jtime(l, &o, "ended_at", sv[i].ended_at);
+		jclose(l, &o, '}');
 	}
-	putc1(l, ']');
-	jtime(l, &first, "balances_at", b->now);
-	puts0(l, "\n}\n");
+	jclose(l, &arr, ']');
+	jclose(l, &top, '}');
+	putc1(l, '\n');
 	return write_doc(b, "settings.json", err);
 }
 
@@ -1095,8 +1128,7 @@ static enum ob_rc write_readme(struct build *b, const struct seller *s, struct o
 	struct line *l = &b->doc;
 	char when[32], intro[512];
 
-	l->n = 0;
-	l->over = 0;
+	doc_begin(b);
 	clock_format(b->now, when, sizeof(when));
 	snprintf(intro, sizeof(intro),
 		 "Your data from offboard\n"
@@ -1160,46 +1192,42 @@ static const struct table *table_of(const char *entry)
 static enum ob_rc write_manifest(struct build *b, const char *seller_id, struct ob_err *err)
 {
 	struct line *l = &b->doc;
-	int first = 1;
+	struct jobj top, files, f, cols, c;
 
-	l->n = 0;
-	l->over = 0;
-	putc1(l, '{');
-	jstr(l, &first, "format", "offboard-export/1");
-	jstr(l, &first, "seller_id", seller_id);
-	jtime(l, &first, "generated_at", b->now);
-	jkey(l, &first, "files");
-	putc1(l, '[');
+	doc_begin(b);
+	top = jopen(l, NULL, NULL, '{');
+	jstr(l, &top, "format", "offboard-export/1");
+	jstr(l, &top, "seller_id", seller_id);
+	jtime(l, &top, "generated_at", b->now);
+	files = jopen(l, &top, "files", '[');
 	for (size_t i = 0; i < zipw_count(b->z); i++) {
-		const struct zipw_info *f = zipw_info(b->z, i);
-		const struct table *t = table_of(f->name);
+		const struct zipw_info *info = zipw_info(b->z, i);
+		const struct table *t = table_of(info->name);
 
-		puts0(l, i ? ",\n    {" : "\n    {");
-		put(l, "\"name\": ", 8);
-		json_str(l, f->name);
-		put(l, ", \"size\": ", 10);
-		put_int(l, (int64_t)f->size);
-		put(l, ", \"rows\": ", 10);
-		if (f->rows >= 0)
-			put_int(l, f->rows);
+		f = jopen(l, &files, NULL, '{');
+		jstr(l, &f, "name", info->name);
+		jint(l, &f, "size", (int64_t)info->size);
+		jkey(l, &f, "rows");
+		if (info->rows >= 0)
+			put_int(l, info->rows);
 		else
 			puts0(l, "null");
-		put(l, ", \"sha256\": ", 12);
-		json_str(l, f->sha256);
+		jstr(l, &f, "sha256", info->sha256);
 		if (t) {
-			puts0(l, ", \"columns\": [");
-			for (size_t c = 0; c < t->ncols; c++) {
-				puts0(l, c ? ", {\"name\": " : "{\"name\": ");
-				json_str(l, t->cols[c].name);
-				puts0(l, ", \"type\": ");
-				json_str(l, col_type_names[t->cols[c].type]);
-				putc1(l, '}');
+			cols = jopen(l, &f, "columns", '[');
+			for (size_t k = 0; k < t->ncols; k++) {
+				c = jopen(l, &cols, NULL, '{');
+				jstr(l, &c, "name", t->cols[k].name);
+				jstr(l, &c, "type", col_type_names[t->cols[k].type]);
+				jclose(l, &c, '}');
 			}
-			putc1(l, ']');
+			jclose(l, &cols, ']');
 		}
-		putc1(l, '}');
+		jclose(l, &f, '}');
 	}
-	puts0(l, "\n  ]\n}\n");
+	jclose(l, &files, ']');
+	jclose(l, &top, '}');
+	putc1(l, '\n');
 	return write_doc(b, "manifest.json", err);
 }
 

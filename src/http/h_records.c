@@ -84,6 +84,24 @@ enum ob_rc h_balance_get(struct req *r, struct ob_err *err)
 	return req_json(r, 200, view_balance(&b), err);
 }
 
+/* Inventory and services are short lists (a seller's SKUs in fulfilment,
+ * a handful of services): answered whole, up to a cap that says when it
+ * was reached, with no query parameters. */
+#define SHORT_LIST_MAX 1000
+
+static enum ob_rc no_parameters(struct req *r, struct ob_err *err)
+{
+	if (r->query && r->query[0])
+		return ob_fail(err, OB_EINVAL, "unknown_parameter", NULL, "this list takes no query parameters");
+	return OB_OK;
+}
+
+static enum ob_rc short_list(struct req *r, json_t *items, size_t n, struct ob_err *err)
+{
+	return req_json(r, 200, json_pack("{s:o, s:n, s:b}", "items", items, "next_cursor",
+					  "truncated", n > SHORT_LIST_MAX), err);
+}
+
 enum ob_rc h_inventory_list(struct req *r, struct ob_err *err)
 {
 	struct inventory *out;
@@ -91,27 +109,33 @@ enum ob_rc h_inventory_list(struct req *r, struct ob_err *err)
 	json_t *items;
 	enum ob_rc rc;
 
-	if ((out = rows(r, sizeof(*out), PAGE_LIMIT_MAX, err)) == NULL)
+	if ((rc = no_parameters(r, err)) != OB_OK)
+		return rc;
+	if ((out = rows(r, sizeof(*out), SHORT_LIST_MAX + 1, err)) == NULL)
 		return err->rc;
-	if ((rc = store_inventory_list(r->st, r->session.seller_id, out, PAGE_LIMIT_MAX, &n, err)) != OB_OK)
+	if ((rc = store_inventory_list(r->st, r->session.seller_id, out, SHORT_LIST_MAX + 1, &n, err)) != OB_OK)
 		return rc;
 	items = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < SHORT_LIST_MAX; i++)
 		json_array_append_new(items, view_inventory(&out[i]));
-	return req_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"), err);
+	return short_list(r, items, n, err);
 }
 
 enum ob_rc h_services_list(struct req *r, struct ob_err *err)
 {
-	struct service out[32];
+	struct service *out;
 	size_t n = 0;
 	json_t *items;
-	enum ob_rc rc = store_services_list(r->st, r->session.seller_id, out, 32, &n, err);
+	enum ob_rc rc;
 
-	if (rc != OB_OK)
+	if ((rc = no_parameters(r, err)) != OB_OK)
+		return rc;
+	if ((out = rows(r, sizeof(*out), SHORT_LIST_MAX + 1, err)) == NULL)
+		return err->rc;
+	if ((rc = store_services_list(r->st, r->session.seller_id, out, SHORT_LIST_MAX + 1, &n, err)) != OB_OK)
 		return rc;
 	items = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < SHORT_LIST_MAX; i++)
 		json_array_append_new(items, view_service(&out[i]));
-	return req_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"), err);
+	return short_list(r, items, n, err);
 }
