@@ -22,7 +22,7 @@
 set -euo pipefail
 export LC_ALL=C   # numbers with a decimal point, whatever the locale
 
-all_parts="account import orders readiness pg"
+all_parts="account import orders readiness pg export"
 usage() { echo "usage: bench/run.sh BIN [PART...]   (PART: $all_parts)" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 [ -x "$1" ] || { echo "bench: $1 is not an executable" >&2; exit 2; }
@@ -45,6 +45,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/orders.sh"
 . "$here/readiness.sh"
 . "$here/postgres.sh"
+. "$here/export.sh"   # part export: offboard export vs sqlite3 | gzip, and peak memory
 
 # every tool the chosen parts need, before any of them runs
 for tool in wrk curl awk; do need "$tool"; done

@@ -10,7 +10,7 @@ group[test]="libcmocka-dev sqlite3 python3-aiosmtpd unzip"
 # the PostgreSQL server (and psql) of the tests; scripts/pg.sh runs a private cluster
 group[pg]="postgresql"
 group[fuzz]="clang libclang-rt-14-dev"
-group[bench]="wrk nginx-light"
+group[bench]="wrk nginx-light time"
 # the browser of the end-to-end tests (tests/e2e.sh drives it with Playwright)
 group[e2e]="chromium"
 

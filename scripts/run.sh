@@ -16,6 +16,8 @@ fi
 cat <<MSG
 
 offboard is starting on http://$listen   (database $db, data folder $data)
+  Seller Center: http://$listen/   (sign in as ready@demo.offboard.test, password demo-password)
+  console:       http://$listen/ops/   (operator key below)
   health:        curl http://$listen/healthz
   operator key:  $(cat "$key_file")   (also in $key_file)
   e-mails:       $data/mail/*.eml (no SMTP configured; set OFFBOARD_SMTP=smtp://host:port)

@@ -59,7 +59,7 @@ static const struct setting settings[] = {
 	{ "mail-from", CFG_T_MAILBOX, F(mail_from), "offboard@localhost", 0, 0, CFG_DB | CFG_SERVE,
 	  "sender address of the e-mails" },
 	{ "data-dir", CFG_T_STR, F(data_dir), "./data", 0, 0, CFG_DB | CFG_SERVE,
-	  "folder for the program's files (e-mails written without --smtp)" },
+	  "folder for the program's files (e-mails written without --smtp, data exports)" },
 	{ "public-url", CFG_T_HTTP_URL, F(public_url), "http://127.0.0.1:8080", 0, 0, CFG_DB | CFG_SERVE,
 	  "the address sellers reach the server at, http:// or https://; used in links" },
 	{ "web-dir", CFG_T_STR, F(web_dir), "web", 0, 0, CFG_SERVE,

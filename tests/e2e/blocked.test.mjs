@@ -2,7 +2,8 @@
 // phone-sized screen: the seller with money to withdraw withdraws it with
 // one button (the blocker becomes the payout on its way, which clears once
 // the operator reports it settled), and the sellers with open orders or an
-// open claim see them listed under the blocker.
+// open claim see them listed under the blocker; pausing instead of closing,
+// and resuming from the checklist.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PHONE, signIn, startEnv } from './lib.mjs';
@@ -99,5 +100,14 @@ test('open orders and an open claim are listed under their blockers', () => guar
   assert.ok(await button.evaluate((b) => b === document.activeElement), 'the button is reached with Tab');
   await page.keyboard.press('Enter');
   await page.locator('#blockers [data-code=open_orders] tbody tr').first().waitFor();
+
+  // pausing instead of closing, and resuming from the checklist's own item
+  await page.getByRole('button', { name: 'Pause selling instead' }).click();
+  await page.getByRole('status').filter({ hasText: 'Selling is paused' }).waitFor();
+  const paused = page.locator('#blockers [data-code=account_paused]');
+  await e.shot(page, 'paused');
+  await paused.getByRole('button', { name: 'Resume the account' }).click();
+  await page.getByRole('status').filter({ hasText: 'Selling has resumed' }).waitFor();
+  assert.equal(await page.locator('#blockers [data-code=account_paused]').count(), 0);
   assert.deepEqual(e.problems, []);
 }));

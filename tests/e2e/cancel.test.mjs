@@ -1,5 +1,6 @@
 // A closure cancelled during the grace period: the ready seller requests,
-// confirms from the e-mailed link (already signed in), then changes their
+// confirms from the e-mailed link (opened in a new tab of the signed-in
+// browser), then changes their
 // mind on the closing status page; the account is active again, the
 // cancellation e-mail arrives, and the wizard can start over.
 import assert from 'node:assert/strict';
@@ -27,9 +28,14 @@ test('a seller cancels the closure during the grace period', async () => {
     await page.getByText('You asked to close your account').waitFor();
     assert.equal(await page.locator('#close-account').count(), 0);
 
-    await page.goto(await e.confirmationLink(EMAIL));
-    await page.getByRole('button', { name: 'Confirm closure' }).click();
-    await page.locator('#confirmed').waitFor();
+    // the link opens in a new tab, which borrows the session of this one
+    const tab = await e.newPage();
+    await tab.goto(await e.confirmationLink(EMAIL));
+    await tab.getByRole('button', { name: 'Confirm closure' }).click();
+    await tab.locator('#confirmed').waitFor();
+    await tab.close();
+    await page.reload();
+    await page.getByText('Your account is closing: it closes on').waitFor();
     await page.getByRole('link', { name: 'See the closure status' }).click();
     await page.getByRole('heading', { name: 'Your account is closing' }).waitFor();
     await e.shot(page, 'closing');

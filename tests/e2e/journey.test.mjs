@@ -5,7 +5,7 @@
 // closes_at, and the read-only history.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requestClosure, signIn, startEnv } from './lib.mjs';
+import { exportApiExists, requestClosure, signIn, startEnv } from './lib.mjs';
 
 const EMAIL = 'ready@demo.offboard.test';
 let e;
@@ -91,6 +91,12 @@ test('a ready seller closes the account from sign-in to history', async () => {
       await page.getByRole('heading', { name: tab, level: 2 }).waitFor();
       await page.locator('.records[aria-busy=false], .statement, .export-panel').first().waitFor();
       await e.shot(page, shot);
+    }
+    // a closed account can still export its data
+    if (exportApiExists()) {
+      await page.getByRole('button', { name: 'Start export' }).click();
+      await page.getByRole('link', { name: 'Download your data (ZIP)' }).waitFor({ timeout: 60000 });
+      await e.shot(page, 'history-export-ready');
     }
     // a closed account's history cannot be changed, even by a crafted request
     const status = await page.evaluate(async () => (await fetch('/api/v1/account/closure', {

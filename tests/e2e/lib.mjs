@@ -202,6 +202,15 @@ export async function startEnv(name) {
       watch(page);
       return page;
     },
+    // Another tab of the same profile (cookies shared, sessionStorage not).
+    async newPage(viewport = DESKTOP) {
+      await e.page(viewport);
+      const page = await context.newPage();
+      await page.setViewportSize(viewport);
+      watch(page);
+      return page;
+    },
+
     // tests/out/e2e/<name>-NN-<step>.png
     async shot(page, step) {
       shots++;

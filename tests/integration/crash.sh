@@ -18,9 +18,11 @@
 #   "fast" (grace_days = reserve_days = 0): closed with money available, so the
 #          server's own job runner holds the reserve and pays it out at once,
 #          while it is being killed.
-# Rounds go on while the killer works (at least 2, at most 8).
+# The killer works through the whole workload, two such rounds (and a little
+# longer when it has not yet killed the server min_kills times), killing it
+# every 50 to 500 ms, at most max_kills times.
 #
-# CRASH_KILLS sets the number of kills of the server (default: 15 to 25).
+# CRASH_ROUNDS (default 2), CRASH_MIN_KILLS (15) and CRASH_MAX_KILLS (60).
 set -euo pipefail
 bin=${OFFBOARD_BIN:?OFFBOARD_BIN is not set}
 dir=$(mktemp -d /tmp/offboard-crash-XXXXXX)
@@ -82,10 +84,11 @@ mkdir -p "$dir/data"
 opskey=$("$bin" ops-key create --name crash --db "$db" 2>>"$dir/serve.log") || fail "ops-key create"
 auth="Authorization: Bearer $opskey"
 
-kills=${CRASH_KILLS:-$((15 + RANDOM % 11))}
+rounds=${CRASH_ROUNDS:-2} min_kills=${CRASH_MIN_KILLS:-15} max_kills=${CRASH_MAX_KILLS:-60}
 ms() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }   # milliseconds as seconds
 
-# --- the killer: starts the server, then kills and restarts it $kills times ---
+# --- the killer: starts the server, then kills and restarts it until told to
+# stop (the file stop-killing), or max_kills times ---
 start_serve() {   # start_serve HOST:PORT: a server in the background, once listening
 	local pid i
 	"$bin" serve --db "$db" --listen "$1" --threads 2 >"$dir/serve.out" 2>>"$dir/serve.log" &
@@ -107,9 +110,9 @@ killer() {
 	sed -n 's/^listening on //p' "$dir/serve.out" > "$dir/url"
 	listen=$(sed 's|^http://||' "$dir/url")
 	echo 0 > "$dir/gen"
-	while [ "$n" -lt "$kills" ] && [ "$stopping" = 0 ]; do
+	while [ "$n" -lt "$max_kills" ] && [ "$stopping" = 0 ]; do
 		sleep "$(ms $((50 + RANDOM % 451)))"
-		[ "$stopping" = 0 ] || break
+		[ "$stopping" = 0 ] && [ ! -f "$dir/stop-killing" ] || break
 		pid=$(cat "$dir/serve.pid")
 		kill -9 "$pid"
 		wait "$pid" 2>/dev/null || true
@@ -120,8 +123,8 @@ killer() {
 	echo "$n" > "$dir/killer.done"
 	# the last server runs on until the workload ends: then a clean stop
 	pid=$(cat "$dir/serve.pid")
-	while [ "$stopping" = 0 ] && kill -0 "$pid" 2>/dev/null; do
-		wait "$pid" 2>/dev/null || true
+	while [ "$stopping" = 0 ]; do
+		sleep 0.1
 	done
 	kill -TERM "$pid" 2>/dev/null || true
 	(sleep 10; kill -9 "$pid" 2>/dev/null) &
@@ -350,7 +353,9 @@ while :; do
 		withdraw "$s" "$s-w4" '{}' 5200
 		payout_status "$s-w4" settled
 	done
-	# every key again, some time (and often a restart) later: the same payout
+	# every key again after a restart: the same payout
+	g=$(gen)
+	while [ "$(gen)" = "$g" ] && [ ! -f "$dir/killer.done" ]; do sleep 0.02; done
 	for k in "${!key_payout[@]}"; do
 		s=${key_seller[$k]}
 		[ "${k#r$round-}" != "$k" ] || continue
@@ -408,16 +413,22 @@ while :; do
 	run_due $((now + 114 * 86400))
 
 	[ ! -f "$dir/killer.err" ] || fail "$(cat "$dir/killer.err")"
-	if [ "$round" -ge 8 ] || { [ "$round" -ge 2 ] && [ -f "$dir/killer.done" ]; }; then break; fi
+	[ "$round" -lt "$rounds" ] || break
 done
 
-# --- the end: let the last server take over jobs of killed ones, then stop it ---
+# --- the end: no more kills (the hammer goes on until there were enough),
+# let the last server take over the jobs of killed ones, then stop it ---
+while [ "$(gen)" -lt "$min_kills" ] && [ ! -f "$dir/killer.done" ]; do
+	sleep 0.05
+done
+touch "$dir/stop-killing"
 for i in $(seq 400); do
 	[ -f "$dir/killer.done" ] && break
 	sleep 0.05
 done
 [ -f "$dir/killer.done" ] || fail "the killer did not finish"
 killed=$(cat "$dir/killer.done")
+[ "$killed" -ge "$min_kills" ] || fail "the server was killed $killed times only"
 wait "$hammer_pid" || fail "the hammer failed"
 hammer_pid=
 # every hammer key cut off by a kill, and one in ten of the others, again
@@ -522,9 +533,11 @@ for s in "${sellers[@]}"; do
 	done
 	n=$(q "select count(*) from ledger_txns where seller_id = '$s' and type = 'payout'")
 	[ "$n" = $((nkeys + nfinal)) ] || fail "$s: $n payout transactions for $((nkeys + nfinal)) payouts"
-	# one release of the reserve, one closure
+	# the release ran to its end once: one reserve.released (and one final
+	# statement e-mail and webhook event with it), even when its job ran again
 	n=$(q "select count(*) from audit_log where seller_id = '$s' and action = 'reserve.released'")
-	[ "$n" = 1 ] || fail "$s: the reserve was released $n times"
+	[ "$n" = 1 ] || fail "$s: the reserve release was recorded $n times (audit reserve.released;" \
+		"each also e-mailed a final statement)"
 	[ "$(seller_status "$s")" = closed ] || fail "$s is $(seller_status "$s")"
 done
 
@@ -535,9 +548,12 @@ held=$(q "select coalesce(sum(amount_minor), 0) from balances where seller_id = 
 	and account in ('seller_available', 'seller_pending', 'seller_reserve')")
 [ $((hammer_paid + held)) = 1000000 ] || fail "hammer: paid out $hammer_paid + held $held != 1000000"
 taken_over=$(q "select count(*) from jobs where attempts > 1")
+failed_jobs=$(q "select count(*) from jobs where last_error != ''")
+[ "$replays_after_restart" -gt 0 ] || fail "no withdrawal key was sent again after a restart"
 
 echo "crash.sh: hammer: $hammer_keys withdrawals, $hammer_cut cut off by a kill" \
-	"($hammer_cut_committed of them committed before it); $taken_over jobs run again after their runner died"
+	"($hammer_cut_committed of them committed before it); $taken_over jobs run again after their runner died," \
+	"$failed_jobs had failed and were retried"
 echo "crash.sh: ok: ${#sellers[@]} sellers in $round rounds; server killed $killed times," \
 	"jobs run-due $run_due_kills times; $conn_retries requests sent again after a kill," \
 	"$replays_after_crash of them answered from their stored result;" \

@@ -38,7 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,6 +86,11 @@ static int pair_teardown(void **state)
 	if (b.pid > 0) {
 		kill(b.pid, SIGCONT);   /* a failed test may leave it stopped */
 		rc |= server_stop(&b);
+	} else {
+		/* killed: its folder (log) is left to remove */
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b.dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", b.dir);
 	}
 	rc |= server_stop(&a);
 	peer_stop(smtp_pid);
@@ -174,9 +178,9 @@ struct token_search {
 static void token_of(const json_t *msg, void *arg)
 {
 	struct token_search *t = arg;
-	const char *body = str(msg, "body"), *p;
+	const char *to = str(msg, "to"), *body = str(msg, "body"), *p;
 
-	if (strstr(str(msg, "to"), t->to) && body && (p = strstr(body, "#token=")) != NULL)
+	if (to && strstr(to, t->to) && body && (p = strstr(body, "#token=")) != NULL)
 		snprintf(t->token, sizeof(t->token), "%.*s", CRYPTO_TOKEN_LEN, p + 7);
 }
 

@@ -35,6 +35,32 @@ export const seller = {
   },
 };
 
+// Tabs of one browser share the session cookie but not sessionStorage: a
+// tab without the CSRF token (the e-mailed link opened in a new tab) asks
+// the other tabs of this origin for it. Nothing leaves the origin.
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('offboard.seller') : null;
+if (channel) {
+  channel.onmessage = (event) => {
+    const m = event.data || {};
+    if (m.type === 'want' && seller.csrf()) {
+      channel.postMessage({ type: 'session', csrf: seller.csrf(), scope: seller.scope() });
+    } else if (m.type === 'session' && !seller.csrf() && typeof m.csrf === 'string') {
+      seller.remember({ csrf_token: m.csrf, scope: m.scope });
+    }
+  };
+}
+
+// Resolves true once this tab has a CSRF token, borrowed from another tab
+// when needed (waits up to ms).
+seller.borrow = async (ms = 400) => {
+  if (seller.csrf() || !channel) return Boolean(seller.csrf());
+  channel.postMessage({ type: 'want' });
+  for (let waited = 0; waited < ms && !seller.csrf(); waited += 25) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return Boolean(seller.csrf());
+};
+
 // A fresh Idempotency-Key: 32 hex digits from the browser's CSPRNG.
 export function newKey() {
   const bytes = new Uint8Array(16);

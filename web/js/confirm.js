@@ -39,6 +39,9 @@ async function start() {
   let account;
   try {
     account = await api('GET', '/api/v1/account');
+    // signed in, but the token of the unsafe request is in another tab
+    // (or none is left open): then a sign-in here too
+    if (!(await seller.borrow())) throw Object.assign(new Error('no CSRF token in this tab'), { status: 401 });
   } catch (err) {
     if (err.status === 401) {
       seller.forget();

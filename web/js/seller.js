@@ -144,6 +144,13 @@ async function render() {
     failure(err);
     return;
   }
+  if (!(await seller.borrow())) {
+    // signed in, but not in this tab: its unsafe requests need the token
+    // that only a sign-in gives
+    header(null);
+    signInForm(main, { intro: 'You are signed in in another window. Sign in here too to go on in this one.', done: () => render() });
+    return;
+  }
   header(account);
   const { section, sub } = route();
   try {
@@ -334,7 +341,12 @@ function checklistItem(item, kind, refresh) {
       busy(button, true);
       try {
         await api(action.method, action.href, action.method === 'POST' ? { body: {} } : {});
-        flash = { kind: 'success', text: `Done: ${(action.label || 'fixed').toLowerCase()}.` };
+        flash = {
+          kind: 'success',
+          text: action.href.startsWith('/api/v1/account/pause')
+            ? 'Selling has resumed: the listings the pause turned off are on again.'
+            : `Done: ${(action.label || 'fixed').toLowerCase()}.`,
+        };
         refresh();
       } catch (err) {
         busy(button, false);
@@ -359,16 +371,17 @@ async function checklistStep(account) {
   const blockers = c.blockers || [];
   const warnings = c.warnings || [];
   const next = h('a', { class: 'button primary', href: '#/close/backup', id: 'checklist-next' }, 'Continue');
-  const pause = h('button', { type: 'button', class: 'secondary', id: 'pause' }, c.paused ? 'Resume selling' : 'Pause selling instead');
+  // the gentler way out; while paused, the checklist's own item resumes
+  const pause = h('button', { type: 'button', class: 'secondary', id: 'pause' }, 'Pause selling instead');
   const pauseResult = notice('error');
   pause.addEventListener('click', async () => {
     busy(pause, true);
     try {
-      await api(c.paused ? 'DELETE' : 'POST', '/api/v1/account/pause', c.paused ? {} : { body: {} });
+      await api('POST', '/api/v1/account/pause', { body: {} });
       flash = {
         kind: 'success',
-        text: c.paused ? 'Selling has resumed: the listings the pause turned off are on again.'
-          : 'Selling is paused: your listings are off, and everything else stays as it is. Resume whenever you like.',
+        text: 'Selling is paused: your listings are off, and everything else stays as it is. '
+          + 'Resume with the button below whenever you like.',
       };
       refresh();
     } catch (err) {
