@@ -22,7 +22,7 @@
 # longer when it has not yet killed the server min_kills times), killing it
 # every 50 to 500 ms, at most max_kills times.
 #
-# CRASH_ROUNDS (default 2), CRASH_MIN_KILLS (15) and CRASH_MAX_KILLS (60).
+# CRASH_ROUNDS (default 2), CRASH_MIN_KILLS (15) and CRASH_MAX_KILLS (40).
 set -euo pipefail
 bin=${OFFBOARD_BIN:?OFFBOARD_BIN is not set}
 dir=$(mktemp -d /tmp/offboard-crash-XXXXXX)
@@ -84,7 +84,7 @@ mkdir -p "$dir/data"
 opskey=$("$bin" ops-key create --name crash --db "$db" 2>>"$dir/serve.log") || fail "ops-key create"
 auth="Authorization: Bearer $opskey"
 
-rounds=${CRASH_ROUNDS:-2} min_kills=${CRASH_MIN_KILLS:-15} max_kills=${CRASH_MAX_KILLS:-60}
+rounds=${CRASH_ROUNDS:-2} min_kills=${CRASH_MIN_KILLS:-15} max_kills=${CRASH_MAX_KILLS:-40}
 ms() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }   # milliseconds as seconds
 
 # --- the killer: starts the server, then kills and restarts it until told to
