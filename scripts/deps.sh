@@ -5,7 +5,7 @@
 set -euo pipefail
 
 declare -A group
-group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libzip-dev libssl-dev"
+group[build]="gcc make meson ninja-build pkg-config libevent-dev libjansson-dev libsodium-dev liboath-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libzip-dev libssl-dev libisal-dev"
 group[test]="libcmocka-dev sqlite3 python3-aiosmtpd unzip"
 # the PostgreSQL server (and psql) of the tests; scripts/pg.sh runs a private cluster
 group[pg]="postgresql"

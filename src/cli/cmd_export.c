@@ -88,7 +88,9 @@ int cmd_export(int argc, char **argv)
 	rc = export_build(st, seller, out, dir, draw, &bar, &rows, &err);
 	if (bar.tty && bar.shown >= 0)
 		fputc('\n', stderr);
-	if (rc == OB_OK && stat(out, &sb) == 0) {
+	if (rc == OB_OK && stat(out, &sb) < 0)
+		rc = ob_fail(&err, OB_EINTERNAL, NULL, NULL, "%s vanished", out);
+	if (rc == OB_OK) {
 		snprintf(detail, sizeof(detail), "{\"rows\":%lld,\"size_bytes\":%lld}", (long long)rows,
 			 (long long)sb.st_size);
 		rc = audit_record(st, "cli", seller, "export.written", detail, &err);

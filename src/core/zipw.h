@@ -1,6 +1,7 @@
 /* zipw.h: a ZIP archive written entry by entry, for data too large to hold.
  *
- * Each entry is deflated on a thread of its own while the caller writes it,
+ * Each entry is deflated (by ISA-L's igzip, at several times zlib's speed)
+ * on a thread of its own while the caller writes it,
  * so the caller's work (reading and formatting rows) and the compression of
  * the entries open at once share the cores. Compressed bytes go to an
  * unlinked temporary file, and the entry's size, CRC-32 and SHA-256 are
@@ -40,9 +41,8 @@ struct zipw_info {
 };
 
 /* Starts an archive whose entries wait, compressed, in unlinked files of
- * tmp_dir (which must exist). level is zlib's (1 fastest .. 9 smallest).
- * *out is owned by the caller (zipw_free). */
-enum ob_rc zipw_new(const char *tmp_dir, int level, struct zipw **out, struct ob_err *err);
+ * tmp_dir (which must exist). *out is owned by the caller (zipw_free). */
+enum ob_rc zipw_new(const char *tmp_dir, struct zipw **out, struct ob_err *err);
 
 /* Opens the next entry, called name (a relative path, UTF-8), and starts
  * its compression thread. Entries are stored in the order they are opened;

@@ -588,6 +588,15 @@ static enum ob_rc expire(struct store *st, const struct job *job, int64_t now, s
 		    "account stays open. You can ask again at any time.\n", err);
 }
 
+/* One release job per closure and date, however often it is scheduled. */
+static enum ob_rc schedule_release(struct store *st, const struct closure *c, struct ob_err *err)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "reserve-release:%s:%lld", c->id, (long long)c->reserve_release_at);
+	return jobs_schedule(st, "reserve_release", key, c->id, c->reserve_release_at, err);
+}
+
 /* More services than a seller can hold (the service API makes one per
  * subscription). */
 #define SERVICES_MAX 1000
@@ -679,7 +688,7 @@ static enum ob_rc close_now(struct store *st, const struct job *job, int64_t now
 	    (rc = store_listings_deactivate(st, c.seller_id, now, &changed, err)) != OB_OK ||
 	    (rc = store_services_terminate(st, c.seller_id, now, &changed, err)) != OB_OK ||
 	    (rc = store_sessions_end(st, c.seller_id, err)) != OB_OK ||
-	    (rc = jobs_schedule(st, "reserve_release", NULL, c.id, c.reserve_release_at, err)) != OB_OK)
+	    (rc = schedule_release(st, &c, err)) != OB_OK)
 		return rc;
 	return tell(st, "system", &c, "account.closed", "account.closed", "Your seller account is closed",
 		    body, err);
@@ -704,7 +713,9 @@ static enum ob_rc release(struct store *st, const struct job *job, int64_t now, 
 
 	if (rc != OB_OK)
 		return rc;
-	if (c.status != CLOSURE_CLOSED || now < c.reserve_release_at)
+	/* ended_at marks a closed closure's reserve as released: a run again
+	 * after a crash between this commit and the job's record does nothing */
+	if (c.status != CLOSURE_CLOSED || now < c.reserve_release_at || c.ended_at)
 		return OB_OK;
 	if ((rc = store_readiness_counts(st, c.seller_id, now, &rc_counts, err)) != OB_OK ||
 	    (rc = ledger_balances(st, c.seller_id, &b, err)) != OB_OK)
@@ -719,7 +730,7 @@ static enum ob_rc release(struct store *st, const struct job *job, int64_t now, 
 			 date(c.reserve_release_at, until, sizeof(until)), (long long)rc_counts.open_disputes,
 			 rc_counts.open_disputes == 1 ? "" : "s", rc_counts.open_disputes == 1 ? "is" : "are");
 		if ((rc = store_closure_update(st, &c, err)) != OB_OK ||
-		    (rc = jobs_schedule(st, "reserve_release", NULL, c.id, c.reserve_release_at, err)) != OB_OK)
+		    (rc = schedule_release(st, &c, err)) != OB_OK)
 			return rc;
 		return tell(st, "system", &c, "reserve.postponed", NULL, "Your final payout is postponed", body, err);
 	}
@@ -745,7 +756,9 @@ static enum ob_rc release(struct store *st, const struct job *job, int64_t now, 
 		 b.debt > 0 ? "You still owe an amount shown in your statement.\n" : "");
 	snprintf(detail, sizeof(detail), "{\"closure_id\":\"%s\",\"final_payout_minor\":%lld,\"currency\":\"%s\"}",
 		 c.id, (long long)(b.available > 0 ? b.available : 0), b.currency);
-	if ((rc = audit_record(st, "system", c.seller_id, "reserve.released", detail, err)) != OB_OK ||
+	c.ended_at = now;
+	if ((rc = store_closure_update(st, &c, err)) != OB_OK ||
+	    (rc = audit_record(st, "system", c.seller_id, "reserve.released", detail, err)) != OB_OK ||
 	    (rc = notify_event(st, "reserve.released", c.seller_id, detail, err)) != OB_OK)
 		return rc;
 	return notify_email(st, c.seller_id, "Your final payout and statement", body, err);

@@ -21,7 +21,6 @@
 #define LINE_CAP (64u << 10)          /* one formatted row; rows are bounded far below */
 #define DOC_CAP (256u << 10)          /* profile, settings, README, manifest */
 #define PROGRESS_NS 250000000ull      /* progress at most this often */
-#define ZIP_LEVEL 1                   /* zlib's fastest: see docs/internals/export.md */
 #define SERVICES_MAX 64
 
 /* --- columns --- */
@@ -1274,7 +1273,7 @@ enum ob_rc export_build(struct store *st, const char *seller_id, const char *pat
 		goto out;
 	}
 	if ((rc = report(&b, 1, err)) != OB_OK ||
-	    (rc = zipw_new(tmp_dir, ZIP_LEVEL, &b.z, err)) != OB_OK ||
+	    (rc = zipw_new(tmp_dir, &b.z, err)) != OB_OK ||
 	    (rc = write_profile(&b, &s, err)) != OB_OK ||
 	    (rc = write_settings(&b, &s, err)) != OB_OK)
 		goto out;

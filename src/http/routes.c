@@ -44,7 +44,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/account/closure", h_closure_get, ROUTE_READER, 0 },
 	{ "POST", "/api/v1/account/closure", h_closure_request, ROUTE_SELLER, ROUTE_IDEMPOTENT },
 	{ "DELETE", "/api/v1/account/closure", h_closure_cancel, ROUTE_SELLER, 0 },
-	{ "POST", "/api/v1/account/closure/confirm", h_closure_confirm, ROUTE_SELLER, 0 },
+	{ "POST", "/api/v1/account/closure/confirm", h_closure_confirm, ROUTE_SELLER, ROUTE_IDEMPOTENT },
 	{ "POST", "/api/v1/account/pause", h_pause, ROUTE_SELLER, 0 },
 	{ "DELETE", "/api/v1/account/pause", h_resume, ROUTE_SELLER, 0 },
 	{ "POST", "/api/v1/account/verify", h_verify, ROUTE_SELLER, 0 },

@@ -278,7 +278,8 @@ struct closure {
 	int64_t token_expires_at;
 	int64_t requested_at;
 	int64_t confirmed_at;
-	int64_t ended_at;              /* cancelled, expired or resumed */
+	int64_t ended_at;              /* cancelled, expired or resumed; for a closed
+					* closure, when its reserve was released */
 	int64_t closes_at;             /* end of the grace period */
 	int64_t closed_at;
 	int64_t reserve_release_at;
