@@ -21,6 +21,9 @@ static const struct policy builtin = {
 	.retention_financial_days = 3653,
 	.payout_minimum_minor = 1,
 	.payouts_in_flight_max = 0,
+	.reserve_minimum_minor = -1,
+	.reserve_share_percent = 100,
+	.fee_proration_daily = 1,
 };
 
 static struct policy loaded[POLICY_MAX];
@@ -66,6 +69,9 @@ static const struct key {
 	{ "retention_financial_days", K_INT, offsetof(struct policy, retention_financial_days), 0, 36500 },
 	{ "payout_minimum_minor", K_LLONG, offsetof(struct policy, payout_minimum_minor), 1, 1000000000000LL },
 	{ "payouts_in_flight_max", K_INT, offsetof(struct policy, payouts_in_flight_max), 0, 100 },
+	{ "reserve_minimum_minor", K_LLONG, offsetof(struct policy, reserve_minimum_minor), -1, 1000000000000LL },
+	{ "reserve_share_percent", K_INT, offsetof(struct policy, reserve_share_percent), 0, 100 },
+	{ "fee_proration_daily", K_INT, offsetof(struct policy, fee_proration_daily), 0, 1 },
 };
 
 static char *trim(char *s)

@@ -44,6 +44,9 @@ struct policy {
 	int retention_financial_days;  /* pseudonymous financial records are kept this long */
 	long long payout_minimum_minor;/* smallest withdrawal */
 	int payouts_in_flight_max;     /* withdrawals on their way at once; 0: no limit */
+	long long reserve_minimum_minor; /* the reserve holds at most this much ... */
+	int reserve_share_percent;     /* ... or this share of the sales of the last reserve_days */
+	int fee_proration_daily;       /* 1: last month's fees by the day; 0: none for a partial month */
 };
 
 /* Loads the policy file at path (replacing the loaded policies). Returns 0,

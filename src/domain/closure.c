@@ -604,7 +604,8 @@ static enum ob_rc schedule_release(struct store *st, const struct closure *c, st
 /* Fees stop at closure: each active service is charged for the days of
  * the current month it ran, rounded down (the seller never pays for a day
  * they did not have), and then ends. */
-static enum ob_rc final_fees(struct store *st, const char *seller_id, int64_t now, struct ob_err *err)
+static enum ob_rc final_fees(struct store *st, const char *seller_id, const struct policy *p, int64_t now,
+			     struct ob_err *err)
 {
 	struct service *sv = calloc(SERVICES_MAX, sizeof(*sv));
 	struct ledger_txn t;
@@ -625,7 +626,7 @@ static enum ob_rc final_fees(struct store *st, const char *seller_id, int64_t no
 	tm.tm_mday = 1;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	month_start = (int64_t)timegm(&tm);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && p->fee_proration_daily; i++) {
 		int64_t since = sv[i].started_at > month_start ? sv[i].started_at : month_start;
 		int64_t fee;
 		struct ledger_input li;
@@ -648,19 +649,78 @@ out:
 	return rc;
 }
 
-/* What is available at closure moves to the reserve, released on its date. */
-static enum ob_rc hold_reserve(struct store *st, const struct closure *c, struct ob_err *err)
+/* The seller's sales (ledger "sale" entries) since from. */
+static enum ob_rc sales_since(struct store *st, const char *seller_id, int64_t from, int64_t *sum,
+			      struct ob_err *err)
 {
+	struct ledger_txn *rows = calloc(200, sizeof(*rows));
+	struct page_query q = { .seller_id = seller_id, .status = -1, .from = from, .limit = 200 };
+	char after[ID_MAX];
+	size_t n = 0;
+	enum ob_rc rc = OB_OK;
+
+	*sum = 0;
+	if (rows == NULL)
+		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
+	do {
+		if ((rc = store_ledger_list(st, &q, rows, &n, err)) != OB_OK)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(rows[i].type, "sale") == 0 && money_add(sum, rows[i].amount_minor) < 0)
+				*sum = MONEY_MAX;
+		if (n == q.limit) {
+			q.after_time = rows[n - 1].created_at;
+			snprintf(after, sizeof(after), "%s", rows[n - 1].id);
+			q.after_id = after;
+		}
+	} while (n == q.limit);
+	free(rows);
+	return rc;
+}
+
+/* What is available at closure moves to the reserve, as much as the
+ * policy holds back (everything by default, else the larger of a minimum
+ * and a share of recent sales); the rest is paid out at once. */
+static enum ob_rc hold_reserve(struct store *st, const struct closure *c, int64_t now, struct ob_err *err)
+{
+	const struct policy *p = policy_get(c->policy);
 	struct balance_view b;
 	struct ledger_txn t;
 	struct ledger_input li;
+	struct payout out;
+	struct payout_input pi;
+	int64_t hold, sales = 0;
 	enum ob_rc rc = ledger_balances(st, c->seller_id, &b, err);
 
 	if (rc != OB_OK || b.available <= 0)
 		return rc;
-	li = (struct ledger_input){ .seller_id = c->seller_id, .type = "reserve_hold", .amount_minor = b.available,
-				    .currency = b.currency, .memo = "held at closure for refunds and claims" };
-	return ledger_post_internal(st, &li, &t, err);
+	hold = b.available;
+	if (p->reserve_share_percent < 100 || p->reserve_minimum_minor >= 0) {
+		if ((rc = sales_since(st, c->seller_id, now - (int64_t)p->reserve_days * DAY, &sales, err)) != OB_OK)
+			return rc;
+		hold = sales / 100 * p->reserve_share_percent + sales % 100 * p->reserve_share_percent / 100;
+		if (p->reserve_minimum_minor > hold)
+			hold = p->reserve_minimum_minor;
+		if (hold > b.available)
+			hold = b.available;
+	}
+	if (hold < b.available) {
+		/* the rest goes out now; when it cannot (no bank account, under the
+		 * minimum), the reserve keeps it until its release */
+		pi = (struct payout_input){ .seller_id = c->seller_id, .amount_minor = b.available - hold };
+		rc = payout_request(st, &pi, &out, err);
+		if (rc == OB_ECONFLICT || rc == OB_EINVAL)
+			hold = b.available;
+		else if (rc != OB_OK)
+			return rc;
+	}
+	if (hold > 0) {
+		li = (struct ledger_input){ .seller_id = c->seller_id, .type = "reserve_hold", .amount_minor = hold,
+					    .currency = b.currency, .memo = "held at closure for refunds and claims" };
+		if ((rc = ledger_post_internal(st, &li, &t, err)) != OB_OK)
+			return rc;
+	}
+	return OB_OK;
 }
 
 static enum ob_rc close_now(struct store *st, const struct job *job, int64_t now, struct ob_err *err)
@@ -681,8 +741,8 @@ static enum ob_rc close_now(struct store *st, const struct job *job, int64_t now
 		 "Your seller account is closed. You can no longer sell, and Seller Center sign-in\n"
 		 "now opens your history read-only: orders, ledger, payouts, disputes and exports,\n"
 		 "until %s.\n", date(c.history_ends_at, until, sizeof(until)));
-	if ((rc = final_fees(st, c.seller_id, now, err)) != OB_OK ||
-	    (rc = hold_reserve(st, &c, err)) != OB_OK ||
+	if ((rc = final_fees(st, c.seller_id, policy_get(c.policy), now, err)) != OB_OK ||
+	    (rc = hold_reserve(st, &c, now, err)) != OB_OK ||
 	    (rc = store_closure_update(st, &c, err)) != OB_OK ||
 	    (rc = store_seller_set_status(st, c.seller_id, SELLER_CLOSED, now, err)) != OB_OK ||
 	    (rc = store_listings_deactivate(st, c.seller_id, now, &changed, err)) != OB_OK ||

@@ -24,16 +24,28 @@
 
 static struct server srv;
 static char data_dir[160];
+static char policy_file[] = "/tmp/offboard-funds-policy-XXXXXX";
 
 static int group_setup(void **state)
 {
-	const char *flags[] = { "--data-dir", data_dir, NULL };
+	const char *flags[] = { "--data-dir", data_dir, "--policy", policy_file, NULL };
 	struct response r;
+	FILE *f;
 
 	(void)state;
 	snprintf(data_dir, sizeof(data_dir), "/tmp/offboard-funds-%d", (int)getpid());
+	/* "share": money available may stay at closure; the reserve keeps 10 %
+	 * of the last 90 days' sales and the rest is paid out at once */
+	f = fdopen(mkstemp(policy_file), "w");
+	fprintf(f, "[default]\n[share]\nblocks = open_orders, open_disputes, payouts_in_flight,"
+		   " negative_balance, fulfilment_inventory, return_window\ngrace_days = 0\n"
+		   "reserve_share_percent = 10\nfee_proration_daily = 0\n");
+	fclose(f);
 	server_start(&srv, flags);
 	ops_post(&srv, "/api/v1/ops/marketplaces", "{\"id\":\"us\",\"name\":\"US\",\"currency\":\"USD\"}", &r);
+	response_free(&r);
+	ops_post(&srv, "/api/v1/ops/marketplaces",
+		 "{\"id\":\"share\",\"name\":\"Share\",\"currency\":\"USD\",\"policy\":\"share\"}", &r);
 	response_free(&r);
 	return 0;
 }
@@ -46,6 +58,7 @@ static int group_teardown(void **state)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", data_dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", data_dir);
+	unlink(policy_file);
 	return server_stop(&srv);
 }
 
@@ -54,8 +67,8 @@ static void run_jobs_at(int64_t t)
 	char cmd[512], when[32];
 
 	clock_format(t, when, sizeof(when));
-	snprintf(cmd, sizeof(cmd), "'%s' jobs run-due --db '%s' --data-dir '%s' --now %s >/dev/null 2>&1",
-		 getenv("OFFBOARD_BIN"), srv.db, data_dir, when);
+	snprintf(cmd, sizeof(cmd), "'%s' jobs run-due --db '%s' --data-dir '%s' --policy '%s' --now %s >/dev/null 2>&1",
+		 getenv("OFFBOARD_BIN"), srv.db, data_dir, policy_file, when);
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -342,11 +355,53 @@ static void a_claim_beyond_the_reserve_leaves_a_debt(void **state)
 	assert_true(mail_has(email, "Your reserve did not cover a claim"));
 }
 
+static void the_policy_can_keep_a_share_and_pay_the_rest(void **state)
+{
+	char id[40], email[96], body[512], token[64];
+	struct seller_login l;
+	struct response r;
+	const char *h[] = { NULL, NULL, NULL };
+	int64_t closes_at;
+
+	(void)state;
+	snprintf(email, sizeof(email), "share-%d@shop.example", (int)getpid());
+	snprintf(body, sizeof(body),
+		 "{\"email\":\"%s\",\"password\":\"correct horse\",\"display_name\":\"Shop\",\"marketplace\":\"share\","
+		 "\"bank_account\":{\"holder\":\"Ann\",\"iban\":\"DE89370400440532013000\"}}", email);
+	ops_post(&srv, "/api/v1/ops/sellers", body, &r);
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(r.json, "id")));
+	response_free(&r);
+	post_ledger(id, "sale", 10000);
+	post_ledger(id, "release", 10000);
+	assert_int_equal(seller_sign_in(&srv, email, "correct horse", NULL, &l), 201);
+	h[0] = l.cookie;
+	h[1] = l.csrf;
+	http_json(&srv, "POST", "/api/v1/account/closure", h,
+		  "{\"reason\":\"other\",\"acknowledge\":true,\"password\":\"correct horse\"}", &r);
+	assert_int_equal(r.status, 202);   /* money available does not block here */
+	response_free(&r);
+	assert_int_equal(mail_token(email, token, sizeof(token)), 0);
+	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", token);
+	http_json(&srv, "POST", "/api/v1/account/closure/confirm", h, body, &r);
+	assert_int_equal(r.status, 200);
+	clock_parse(json_string_value(json_object_get(json_object_get(r.json, "timeline"), "closes_at")), &closes_at);
+	response_free(&r);
+	run_jobs_at(closes_at + 60);
+	assert_int_equal(seller_sign_in(&srv, email, "correct horse", NULL, &l), 201);
+	h[0] = l.cookie;
+	http(&srv, "GET", "/api/v1/account/balance", h, NULL, 0, &r);
+	assert_int_equal(minor(r.json, "reserved"), 1000);
+	assert_int_equal(minor(r.json, "in_flight"), 9000);
+	assert_int_equal(minor(r.json, "available"), 0);
+	response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(withdraw_close_reserve_claims_and_final_payout),
 		cmocka_unit_test(a_claim_beyond_the_reserve_leaves_a_debt),
+		cmocka_unit_test(the_policy_can_keep_a_share_and_pay_the_rest),
 	};
 	int rc;
 
