@@ -105,11 +105,13 @@ json_t *view_service(const struct service *sv)
 
 json_t *view_balance(const struct balance_view *b)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "available", view_money(b->available, b->currency),
+	/* every ledger entry says what it did to each of these ("effect") */
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "available", view_money(b->available, b->currency),
 			 "pending", view_money(b->pending, b->currency),
 			 "reserved", view_money(b->reserved, b->currency),
 			 "debt", view_money(b->debt, b->currency),
-			 "in_flight", view_money(b->in_flight, b->currency));
+			 "in_flight", view_money(b->in_flight, b->currency),
+			 "explained_by", "ledger", "/api/v1/ledger", "statement", "/api/v1/account/statement");
 }
 
 json_t *view_webhook(const struct webhook *w, int with_secret)
