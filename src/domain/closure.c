@@ -11,6 +11,7 @@
 #include "domain/payout.h"
 #include "domain/text.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,11 @@ static const char *date(int64_t t, char *buf, size_t cap)
 
 static struct readiness_item *add(struct readiness *r, const char *code, unsigned check)
 {
-	struct readiness_item *it = &r->items[r->nitems++];
+	struct readiness_item *it;
+
+	/* each code is added at most once, and there are fewer than the room */
+	assert(r->nitems < READINESS_MAX_ITEMS);
+	it = &r->items[r->nitems++];
 
 	memset(it, 0, sizeof(*it));
 	it->code = code;

@@ -24,7 +24,7 @@ struct closure_reason {
 extern const struct closure_reason closure_reasons[];
 extern const size_t closure_reasons_count;
 
-#define READINESS_MAX_ITEMS 12
+#define READINESS_MAX_ITEMS 16  /* every code below once, with room to spare */
 
 /* One line of the checklist: a blocker (blocking) or a warning. */
 struct readiness_item {
