@@ -443,6 +443,21 @@ struct order_item_row {
 	int64_t placed_at;
 };
 
+/* --- legal holds (migration 9) --- */
+
+/* An operator's order to keep a seller's data: while it is in force
+ * (released_at 0 and until in the future) the seller is not purged. */
+struct legal_hold {
+	char id[ID_MAX];
+	char seller_id[ID_MAX];
+	char reason[501];                /* why, for the operator; never shown to the seller */
+	int64_t until;                   /* the hold ends then unless released before */
+	char created_by[64];             /* the actor: "ops:<key id>", "cli" */
+	int64_t created_at;
+	int64_t released_at;             /* 0 until released */
+	char released_by[64];
+};
+
 struct store;
 
 struct store_ops {
@@ -566,6 +581,12 @@ struct store_ops {
 	enum ob_rc (*order_items_page)(struct store *st, const char *seller_id, int64_t after_time, const char *after_order, int after_line, struct order_item_row *out, size_t cap, size_t *n, struct ob_err *err);
 	enum ob_rc (*closures_of_seller)(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
 	enum ob_rc (*job_renew)(struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err);
+
+	enum ob_rc (*legal_hold_insert)(struct store *st, const struct legal_hold *h, struct ob_err *err);
+	enum ob_rc (*legal_hold_get)(struct store *st, const char *id, struct legal_hold *out, struct ob_err *err);
+	enum ob_rc (*legal_hold_release)(struct store *st, const char *id, const char *by, int64_t now, struct ob_err *err);
+	enum ob_rc (*legal_holds_list)(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct legal_hold *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*legal_hold_until)(struct store *st, const char *seller_id, int64_t now, int64_t *until, struct ob_err *err);
 };
 
 struct store {
@@ -736,6 +757,19 @@ STORE_FN(closures_of_seller, const char *seller_id, int64_t after_time, const ch
 /* Extends the lease of a running job that owner still holds (OB_ECONFLICT
  * when it lost it), for a long job that reports progress. */
 STORE_FN(job_renew, int64_t id, const char *owner, int64_t lease_until);
+/* Legal holds (domain/legal_hold.h keeps their rules). legal_hold_release
+ * sets released_at and released_by of a hold not yet released
+ * (OB_ENOTFOUND when there is no such hold, OB_ECONFLICT when it was
+ * already released). legal_holds_list: newest first, seller_id NULL for
+ * every seller, keyset after (created_at, id) when after_id is set.
+ * legal_hold_until: the latest end among the seller's holds in force at
+ * now (not released, until > now), 0 when none. */
+STORE_FN(legal_hold_insert, const struct legal_hold *h);
+STORE_FN(legal_hold_get, const char *id, struct legal_hold *out);
+STORE_FN(legal_hold_release, const char *id, const char *by, int64_t now);
+STORE_FN(legal_holds_list, const char *seller_id, int64_t after_time, const char *after_id,
+	 struct legal_hold *out, size_t cap, size_t *n);
+STORE_FN(legal_hold_until, const char *seller_id, int64_t now, int64_t *until);
 #undef STORE_FN
 
 /* The name of a status as stored and shown ("active", "closure_requested"...);

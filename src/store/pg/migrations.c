@@ -297,6 +297,53 @@ const char *const pg_migrations[] = {
 	"CREATE INDEX exports_seller ON exports(seller_id, completed_at);"
 	"CREATE UNIQUE INDEX exports_active ON exports(seller_id)"
 	"  WHERE status IN ('pending','running');",
+	/* 9: erasure (issue 7). Sign-in finds a seller by a keyed hash of the
+	 * e-mail address (the address itself is sealed); legal holds stop a
+	 * purge; an erasure is the resumable state of one seller's purge and
+	 * its counts per table, from which the certificate is written. The data
+	 * keys live in their own schema, keystore. */
+	"ALTER TABLE sellers ADD COLUMN email_index " T ";"
+	"CREATE UNIQUE INDEX sellers_email_index ON sellers(email_index);"
+	"CREATE TABLE legal_holds ("
+	"  id " T " PRIMARY KEY,"
+	"  seller_id " T " NOT NULL,"
+	"  reason " T " NOT NULL,"
+	"  until " I " NOT NULL,"
+	"  created_by " T " NOT NULL,"
+	"  created_at " I " NOT NULL,"
+	"  released_at " I " NOT NULL DEFAULT 0,"
+	"  released_by " T " NOT NULL DEFAULT '');"
+	"CREATE INDEX legal_holds_seller ON legal_holds(seller_id, created_at);"
+	"CREATE TABLE erasures ("
+	"  id " T " PRIMARY KEY,"
+	"  seller_id " T " NOT NULL,"
+	"  subject_sha256 " T " NOT NULL,"
+	"  pseudonym " T " NOT NULL UNIQUE,"
+	"  marketplace_id " T " NOT NULL,"
+	"  status " T " NOT NULL CHECK (status IN ('running','purged','retention_ended')),"
+	"  step " I " NOT NULL DEFAULT 0,"
+	"  started_at " I " NOT NULL,"
+	"  key_destroyed_at " I " NOT NULL DEFAULT 0,"
+	"  purged_at " I " NOT NULL DEFAULT 0,"
+	"  retention_ends_at " I " NOT NULL DEFAULT 0,"
+	"  certificate " T " NOT NULL DEFAULT '');"
+	"CREATE UNIQUE INDEX erasures_seller ON erasures(seller_id) WHERE seller_id != '';"
+	"CREATE INDEX erasures_subject ON erasures(subject_sha256);"
+	"CREATE TABLE erasure_counts ("
+	"  erasure_id " T " NOT NULL REFERENCES erasures(id),"
+	"  tbl " T " NOT NULL,"
+	"  erased " I " NOT NULL DEFAULT 0,"
+	"  pseudonymised " I " NOT NULL DEFAULT 0,"
+	"  retained " I " NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (erasure_id, tbl));"
+	"CREATE SCHEMA keystore;"
+	"CREATE TABLE keystore.data_keys ("
+	"  seller_id " T " PRIMARY KEY,"
+	"  wrapped " T " NOT NULL,"
+	"  created_at " I " NOT NULL);"
+	"CREATE TABLE keystore.meta ("
+	"  name " T " PRIMARY KEY,"
+	"  value " T " NOT NULL);",
 };
 
 const size_t pg_migrations_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -296,6 +296,45 @@ const char *const sqlite_migrations[] = {
 	"CREATE INDEX exports_seller ON exports(seller_id, completed_at);"
 	"CREATE UNIQUE INDEX exports_active ON exports(seller_id)"
 	"  WHERE status IN ('pending','running');",
+	/* 9: erasure (issue 7). Sign-in finds a seller by a keyed hash of the
+	 * e-mail address (the address itself is sealed); legal holds stop a
+	 * purge; an erasure is the resumable state of one seller's purge and
+	 * its counts per table, from which the certificate is written. The data
+	 * keys live in a separate keystore (sqlite_store.c). */
+	"ALTER TABLE sellers ADD COLUMN email_index TEXT;"
+	"CREATE UNIQUE INDEX sellers_email_index ON sellers(email_index);"
+	"CREATE TABLE legal_holds ("
+	"  id TEXT PRIMARY KEY,"
+	"  seller_id TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  until INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  released_at INTEGER NOT NULL DEFAULT 0,"
+	"  released_by TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX legal_holds_seller ON legal_holds(seller_id, created_at);"
+	"CREATE TABLE erasures ("
+	"  id TEXT PRIMARY KEY,"
+	"  seller_id TEXT NOT NULL,"
+	"  subject_sha256 TEXT NOT NULL,"
+	"  pseudonym TEXT NOT NULL UNIQUE,"
+	"  marketplace_id TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('running','purged','retention_ended')),"
+	"  step INTEGER NOT NULL DEFAULT 0,"
+	"  started_at INTEGER NOT NULL,"
+	"  key_destroyed_at INTEGER NOT NULL DEFAULT 0,"
+	"  purged_at INTEGER NOT NULL DEFAULT 0,"
+	"  retention_ends_at INTEGER NOT NULL DEFAULT 0,"
+	"  certificate TEXT NOT NULL DEFAULT '');"
+	"CREATE UNIQUE INDEX erasures_seller ON erasures(seller_id) WHERE seller_id != '';"
+	"CREATE INDEX erasures_subject ON erasures(subject_sha256);"
+	"CREATE TABLE erasure_counts ("
+	"  erasure_id TEXT NOT NULL REFERENCES erasures(id),"
+	"  tbl TEXT NOT NULL,"
+	"  erased INTEGER NOT NULL DEFAULT 0,"
+	"  pseudonymised INTEGER NOT NULL DEFAULT 0,"
+	"  retained INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (erasure_id, tbl)) WITHOUT ROWID;",
 };
 
 const size_t sqlite_migrations_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);
