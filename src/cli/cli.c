@@ -1,11 +1,14 @@
 #include "cli/cli.h"
 
+#include "core/keyring.h"
 #include "core/log.h"
 #include "core/policy.h"
 #include "domain/export.h"
 #include "domain/notify.h"
+#include "store/seal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int cli_settings(struct config *cfg, unsigned scope, int argc, char **argv,
 		 const struct config_flag *flags, int nflags, const char *usage)
@@ -31,7 +34,52 @@ int cli_settings(struct config *cfg, unsigned scope, int argc, char **argv,
 	notify_init(&(struct notify_settings){ .smtp_url = cfg->smtp, .mail_from = cfg->mail_from,
 					       .data_dir = cfg->data_dir, .public_url = cfg->public_url });
 	export_init(cfg->data_dir);
+	store_set_keystore(cfg->keystore);
 	return -1;
+}
+
+/* The master key: loaded, or made into the data folder on the first start
+ * of an empty keystore (with a warning). A keystore whose key is missing or
+ * another stops the command: it never writes personal data it could not
+ * read back. */
+static int cli_master_key(const struct config *cfg, struct store *st)
+{
+	struct keyring_source src = { getenv("OFFBOARD_MASTER_KEY"), cfg->master_key_file, cfg->data_dir };
+	struct ob_err err;
+	char msg[512];
+	int r = keyring_ready() ? 1 : keyring_load(&src, msg, sizeof(msg)), used = 0;
+
+	ob_err_clear(&err);
+	if (r < 0) {
+		fprintf(stderr, "offboard: %s\n", msg);
+		return -1;
+	}
+	if (r == 0) {
+		if (seal_keystore_used(st, &used, &err) != OB_OK) {
+			fprintf(stderr, "offboard: cannot read the keystore: %s\n", err.message);
+			return -1;
+		}
+		if (used) {
+			fprintf(stderr, "offboard: the keystore was made with a master key that is not given"
+				" (%s/master.key, --master-key-file or OFFBOARD_MASTER_KEY); refusing to go on"
+				" without it\n", cfg->data_dir);
+			return -1;
+		}
+		/* a process starting at the same moment may have made it first */
+		if (keyring_generate(cfg->data_dir, msg, sizeof(msg)) < 0 &&
+		    keyring_load(&src, msg, sizeof(msg)) != 1) {
+			fprintf(stderr, "offboard: %s\n", msg);
+			return -1;
+		}
+		log_kv(LOG_WARN, "made a new master key in the data folder; production supplies its own"
+		       " (--master-key-file or OFFBOARD_MASTER_KEY) and keeps it apart from the database"
+		       " and its backups", "data_dir", cfg->data_dir, NULL);
+	}
+	if (seal_check_master(st, NULL, &err) != OB_OK) {
+		fprintf(stderr, "offboard: %s\n", err.message);
+		return -1;
+	}
+	return 0;
 }
 
 struct store *cli_open_store(const struct config *cfg)
@@ -46,6 +94,10 @@ struct store *cli_open_store(const struct config *cfg)
 	}
 	if (store_migrate(st, NULL, &err) != OB_OK) {
 		fprintf(stderr, "offboard: cannot migrate database: %s\n", err.message);
+		store_close(st);
+		return NULL;
+	}
+	if (cli_master_key(cfg, st) < 0) {
 		store_close(st);
 		return NULL;
 	}

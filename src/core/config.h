@@ -33,8 +33,11 @@ struct config {
 	char smtp[1024];           /* smtp:// or smtps:// URL; empty: write .eml files */
 	char mail_from[255];       /* sender address of e-mails */
 	char data_dir[1024];       /* folder of the program's files (mail/ without SMTP) */
+	char signing_key_file[1024]; /* Ed25519 seed of erasure certificates; empty: DATA_DIR/signing.key */
 	char public_url[1024];     /* base of links in messages */
 	char web_dir[1024];        /* folder of the Seller Center pages (web/) */
+	char master_key_file[1024]; /* the key that wraps sellers' data keys; empty: DATA_DIR/master.key */
+	char keystore[1024];       /* SQLite keystore file; empty: beside the database */
 };
 
 /* A flag of one command only (`ops-key create --name`): value is set to the

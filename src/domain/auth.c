@@ -1,6 +1,7 @@
 #include "domain/auth.h"
 
 #include "core/clock.h"
+#include "core/keyring.h"
 #include "core/totp.h"
 #include "domain/audit.h"
 #include "domain/text.h"
@@ -18,6 +19,17 @@ static int64_t touch_interval(const struct auth_policy *p)
 	int64_t t = p->session_idle / 4;
 
 	return t < 1 ? 1 : t > 60 ? 60 : t;
+}
+
+/* The throttle's key of an account or an address: a keyed hash of it, so
+ * that the table holds no e-mail or IP address (an account's is the blind
+ * index its seller row has). */
+static void throttle_key(const char *kind, const char *value, char *out, size_t cap)
+{
+	char index[KEYRING_HEX_LEN + 1];
+
+	keyring_blind_index(value, index);
+	snprintf(out, cap, "%s:%s", kind, index);
 }
 
 /* Seconds left of a back-off on key, or 0. */
@@ -135,10 +147,10 @@ enum ob_rc auth_sign_in(struct store *st, const struct auth_policy *p, const cha
 	int found, password_ok;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(addr_key, sizeof(addr_key), "addr:%s", client_addr);
+	throttle_key("addr", client_addr, addr_key, sizeof(addr_key));
 	if (text_email(normal, sizeof(normal), email, "email", NULL) != OB_OK)
 		snprintf(normal, sizeof(normal), "%.250s", email ? email : "");
-	snprintf(acct_key, sizeof(acct_key), "acct:%s", normal);
+	throttle_key("acct", normal, acct_key, sizeof(acct_key));
 
 	left = throttle_left(st, addr_key, now, err, &rc);
 	if (rc == OB_OK && left == 0)
@@ -387,8 +399,8 @@ enum ob_rc auth_step_up(struct store *st, const struct auth_policy *p, const cha
 		return rc;
 	if ((rc = store_seller_get(st, sess.seller_id, &s, err)) != OB_OK)
 		return rc;
-	snprintf(addr_key, sizeof(addr_key), "addr:%s", client_addr);
-	snprintf(acct_key, sizeof(acct_key), "acct:%s", s.email);
+	throttle_key("addr", client_addr, addr_key, sizeof(addr_key));
+	throttle_key("acct", s.email, acct_key, sizeof(acct_key));
 	left = throttle_left(st, addr_key, now, err, &rc);
 	if (rc == OB_OK && left == 0)
 		left = throttle_left(st, acct_key, now, err, &rc);

@@ -7,6 +7,7 @@
 #include "domain/export.h"
 #include "domain/jobs.h"
 #include "domain/ledger.h"
+#include "domain/legal_hold.h"
 #include "domain/notify.h"
 #include "domain/payout.h"
 #include "domain/text.h"
@@ -237,6 +238,9 @@ enum ob_rc closure_readiness(struct store *st, const char *seller_id, int64_t no
 		if (out->has_current && out->current.status == CLOSURE_REQUESTED)
 			out->timeline.confirm_by = out->current.token_expires_at;
 	}
+	/* a legal hold may keep the data past the planned erasure */
+	rc = legal_hold_delay(st, seller_id, now, out->timeline.erase_at,
+			      &out->timeline.erasure_delayed_until, err);
 out:
 	crypto_wipe(&s, sizeof(s));
 	if (rc == OB_OK)
@@ -304,7 +308,7 @@ enum ob_rc closure_request(struct store *st, const char *seller_id, const struct
 	memset(&c, 0, sizeof(c));
 	if (!reason_known(in->reason))
 		return ob_fail(err, OB_EINVAL, "invalid_reason", "reason", "choose one of the listed reasons");
-	if ((rc = text_copy_lines(c.reason_text, sizeof(c.reason_text), in->reason_text, 0, "reason_text",
+	if ((rc = text_copy_lines(c.reason_text, CLOSURE_REASON_TEXT_MAX + 1, in->reason_text, 0, "reason_text",
 				  err)) != OB_OK)
 		return rc;
 	if (!in->acknowledge)

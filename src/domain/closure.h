@@ -48,6 +48,7 @@ struct closure_timeline {
 	int64_t history_ends_at;
 	int64_t erase_at;
 	int64_t financial_records_until;
+	int64_t erasure_delayed_until;  /* a legal hold keeps the data until then; 0 none */
 };
 
 struct readiness {

@@ -159,8 +159,8 @@ enum ob_rc notify_email(struct store *st, const char *seller_id, const char *sub
 	enum ob_rc rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((rc = text_copy(e.subject, sizeof(e.subject), subject, 1, "subject", err)) != OB_OK ||
-	    (rc = text_copy_lines(e.body, sizeof(e.body), body, 1, "body", err)) != OB_OK)
+	if ((rc = text_copy(e.subject, EMAIL_SUBJECT_MAX + 1, subject, 1, "subject", err)) != OB_OK ||
+	    (rc = text_copy_lines(e.body, EMAIL_BODY_MAX + 1, body, 1, "body", err)) != OB_OK)
 		return rc;
 	if (!utf8_valid(e.subject) || !utf8_valid(e.body))
 		return ob_fail(err, OB_EINVAL, "invalid_utf8", utf8_valid(e.subject) ? "body" : "subject",

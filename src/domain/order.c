@@ -55,8 +55,8 @@ enum ob_rc order_create(struct store *st, const struct order_input *in, struct o
 		return ob_fail(err, OB_EINVAL, "invalid_status", "status",
 			       "status must be pending, unshipped, shipped, delivered, cancelled, refunded or returned");
 	if ((rc = text_amount(in->total_minor, 0, "total_minor", err)) != OB_OK ||
-	    (rc = text_copy(out->buyer_name, sizeof(out->buyer_name), in->buyer_name, 1, "buyer_name", err)) != OB_OK ||
-	    (rc = text_copy_lines(out->ship_address, sizeof(out->ship_address), in->ship_address, 1,
+	    (rc = text_copy(out->buyer_name, ORDER_BUYER_NAME_MAX + 1, in->buyer_name, 1, "buyer_name", err)) != OB_OK ||
+	    (rc = text_copy_lines(out->ship_address, ORDER_ADDRESS_MAX + 1, in->ship_address, 1,
 			    "ship_address", err)) != OB_OK ||
 	    (rc = text_time(in->placed_at, "placed_at", &out->placed_at, err)) != OB_OK)
 		return rc;

@@ -90,7 +90,7 @@ enum ob_rc payout_request(struct store *st, const struct payout_input *in, struc
 		goto fail;
 	snprintf(out->seller_id, sizeof(out->seller_id), "%s", s.id);
 	snprintf(out->currency, sizeof(out->currency), "%s", bal.currency);
-	seller_iban_masked(&s, out->iban_masked, sizeof(out->iban_masked));
+	seller_iban_masked(&s, out->iban_masked, PAYOUT_IBAN_MASKED_MAX + 1);
 	out->status = PAYOUT_REQUESTED;
 	out->updated_at = out->requested_at;
 	rc = store_payout_insert(st, out, err);

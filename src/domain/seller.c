@@ -15,27 +15,27 @@ enum ob_rc seller_create(struct store *st, const struct seller_input *in,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = text_record_id(out->id, in->id, "sel", err)) != OB_OK ||
-	    (rc = text_email(out->email, sizeof(out->email), in->email, "email", err)) != OB_OK ||
-	    (rc = text_copy(out->display_name, sizeof(out->display_name), in->display_name, 1,
+	    (rc = text_email(out->email, SELLER_EMAIL_MAX + 1, in->email, "email", err)) != OB_OK ||
+	    (rc = text_copy(out->display_name, SELLER_NAME_MAX + 1, in->display_name, 1,
 			    "display_name", err)) != OB_OK ||
-	    (rc = text_copy(out->legal_name, sizeof(out->legal_name), in->legal_name, 0,
+	    (rc = text_copy(out->legal_name, SELLER_NAME_MAX + 1, in->legal_name, 0,
 			    "legal_name", err)) != OB_OK ||
-	    (rc = text_copy(out->phone, sizeof(out->phone), in->phone, 0, "phone", err)) != OB_OK ||
-	    (rc = text_copy_lines(out->address, sizeof(out->address), in->address, 0, "address", err)) != OB_OK ||
-	    (rc = text_copy(out->tax_id, sizeof(out->tax_id), in->tax_id, 0, "tax_id", err)) != OB_OK)
+	    (rc = text_copy(out->phone, SELLER_PHONE_MAX + 1, in->phone, 0, "phone", err)) != OB_OK ||
+	    (rc = text_copy_lines(out->address, SELLER_ADDRESS_MAX + 1, in->address, 0, "address", err)) != OB_OK ||
+	    (rc = text_copy(out->tax_id, SELLER_TAX_ID_MAX + 1, in->tax_id, 0, "tax_id", err)) != OB_OK)
 		return rc;
 	if (pwlen < SELLER_PASSWORD_MIN || pwlen > SELLER_PASSWORD_MAX)
 		return ob_fail(err, OB_EINVAL, "weak_password", "password",
 			       "password must be %d to %d bytes long", SELLER_PASSWORD_MIN,
 			       SELLER_PASSWORD_MAX);
 	if (in->bank_iban || in->bank_holder) {
-		if ((rc = text_copy(out->bank_holder, sizeof(out->bank_holder), in->bank_holder, 1,
+		if ((rc = text_copy(out->bank_holder, SELLER_NAME_MAX + 1, in->bank_holder, 1,
 				    "bank_account.holder", err)) != OB_OK)
 			return rc;
 		if (in->bank_iban == NULL)
 			return ob_fail(err, OB_EINVAL, "missing_field", "bank_account.iban",
 				       "bank_account.iban is required");
-		if ((rc = text_iban(out->bank_iban, sizeof(out->bank_iban), in->bank_iban,
+		if ((rc = text_iban(out->bank_iban, SELLER_IBAN_MAX + 1, in->bank_iban,
 				    "bank_account.iban", err)) != OB_OK)
 			return rc;
 	}

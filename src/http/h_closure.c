@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "domain/closure.h"
+#include "domain/legal_hold.h"
 #include "http/paging.h"
 #include "http/views.h"
 
@@ -35,6 +36,18 @@ static json_t *view_closure(const struct closure *c)
 			 "confirm_by", c->status == CLOSURE_REQUESTED ? req_time(c->token_expires_at) : json_null());
 }
 
+/* A legal hold keeps the data past the planned erasure: the seller learns
+ * until when, never why. */
+static json_t *delay_message(const struct closure_timeline *t)
+{
+	char text[128];
+
+	if (t->erasure_delayed_until == 0)
+		return json_null();
+	legal_hold_delay_message(t->erasure_delayed_until, text, sizeof(text));
+	return json_string(text);
+}
+
 static json_t *view_readiness(const struct readiness *r)
 {
 	json_t *blockers = json_array(), *warnings = json_array(), *reasons = json_array();
@@ -47,7 +60,7 @@ static json_t *view_readiness(const struct readiness *r)
 	for (size_t i = 0; i < closure_reasons_count; i++)
 		json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", closure_reasons[i].code,
 							 "label", closure_reasons[i].label));
-	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o, s:[ss], s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o},"
+	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o, s:[ss], s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o},"
 			 " s:o, s:{s:s, s:i, s:i, s:i, s:i, s:i}}",
 			 "status", seller_status_name(r->status), "ready", r->ready, "paused", r->paused,
 			 "blockers", blockers, "warnings", warnings, "reasons", reasons,
@@ -56,6 +69,8 @@ static json_t *view_readiness(const struct readiness *r)
 			 "closes_at", req_time(t->closes_at), "reserve_released_at", req_time(t->reserve_release_at),
 			 "history_ends_at", req_time(t->history_ends_at), "erased_at", req_time(t->erase_at),
 			 "financial_records_until", req_time(t->financial_records_until),
+			 "erasure_delayed_until", req_time(t->erasure_delayed_until),
+			 "erasure_delay_message", delay_message(t),
 			 "closure", r->has_current ? view_closure(&r->current) : json_null(),
 			 "policy", "name", p->name, "grace_days", p->grace_days, "confirm_hours", p->confirm_hours,
 			 "reserve_days", p->reserve_days, "history_days", p->history_days,

@@ -45,6 +45,12 @@ enum ob_rc h_resume(struct req *r, struct ob_err *err);
 enum ob_rc h_verify(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_closures(struct req *r, struct ob_err *err);
 
+/* h_ops_holds.c */
+enum ob_rc h_ops_hold_create(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_holds_list(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_hold_get(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_hold_release(struct req *r, struct ob_err *err);
+
 /* h_ops_webhooks.c */
 enum ob_rc h_ops_webhook_create(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_webhooks_list(struct req *r, struct ob_err *err);

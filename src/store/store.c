@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "store/pg/pg_store.h"
+#include "store/seal.h"
 #include "store/sqlite/sqlite_store.h"
 
 #include <stdio.h>
@@ -15,6 +16,11 @@ enum ob_rc store_open(const char *url, struct store **out, struct ob_err *err)
 		return pg_store_open(url, out, err);
 	return ob_fail(err, OB_EINVAL, "unsupported_database", "db",
 		       "unsupported database url: expected sqlite:PATH or postgres://...");
+}
+
+void store_set_keystore(const char *path)
+{
+	sqlite_keystore_path(path);
 }
 
 void store_close(struct store *st)
@@ -67,8 +73,8 @@ enum ob_rc store_begin(struct store *st, int write, struct ob_err *err)
 		rc = ob_fail(err, OB_EINTERNAL, NULL, NULL, "transactions nested too deep");
 	else
 		rc = st->ops->exec(st, savepoint_sql[st->depth], err);
-	if (rc == OB_OK)
-		st->depth++;
+	if (rc == OB_OK && st->depth++ == 0)
+		seal_forget(st);
 	return rc;
 }
 
@@ -78,6 +84,7 @@ enum ob_rc store_commit(struct store *st, struct ob_err *err)
 		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "commit without a transaction");
 	if (--st->depth > 0)
 		return st->ops->exec(st, release_sql[st->depth], err);
+	seal_forget(st);
 	return st->ops->commit(st, err);
 }
 
@@ -90,6 +97,7 @@ void store_rollback(struct store *st)
 		st->ops->exec(st, release_sql[st->depth], NULL);
 		return;
 	}
+	seal_forget(st);
 	st->ops->rollback(st);
 }
 
@@ -98,9 +106,6 @@ void store_rollback(struct store *st)
 
 FORWARD(marketplace_insert, (struct store *st, const struct marketplace *m, struct ob_err *err), (st, m, err))
 FORWARD(marketplace_get, (struct store *st, const char *id, struct marketplace *out, struct ob_err *err), (st, id, out, err))
-FORWARD(seller_insert, (struct store *st, const struct seller *s, struct ob_err *err), (st, s, err))
-FORWARD(seller_get, (struct store *st, const char *id, struct seller *out, struct ob_err *err), (st, id, out, err))
-FORWARD(seller_get_by_email, (struct store *st, const char *email, struct seller *out, struct ob_err *err), (st, email, out, err))
 FORWARD(seller_set_totp, (struct store *st, const struct seller *s, struct ob_err *err), (st, s, err))
 FORWARD(session_insert, (struct store *st, const struct session *s, struct ob_err *err), (st, s, err))
 FORWARD(session_get, (struct store *st, const char *token_hash, struct session *out, struct ob_err *err), (st, token_hash, out, err))
@@ -119,12 +124,9 @@ FORWARD(listing_insert, (struct store *st, const struct listing *l, struct ob_er
 FORWARD(listing_get, (struct store *st, const char *id, struct listing *out, struct ob_err *err), (st, id, out, err))
 FORWARD(listing_set_status, (struct store *st, const char *id, enum listing_status status, int64_t now, struct ob_err *err), (st, id, status, now, err))
 FORWARD(listings_list, (struct store *st, const struct page_query *q, struct listing *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
-FORWARD(order_insert, (struct store *st, const struct order *o, struct ob_err *err), (st, o, err))
 FORWARD(order_item_insert, (struct store *st, const struct order_item *it, struct ob_err *err), (st, it, err))
-FORWARD(order_get, (struct store *st, const char *id, struct order *out, struct ob_err *err), (st, id, out, err))
 FORWARD(order_update, (struct store *st, const struct order *o, struct ob_err *err), (st, o, err))
 FORWARD(order_items, (struct store *st, const char *order_id, struct order_item *out, size_t cap, size_t *n, struct ob_err *err), (st, order_id, out, cap, n, err))
-FORWARD(orders_list, (struct store *st, const struct page_query *q, struct order *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
 FORWARD(dispute_insert, (struct store *st, const struct dispute *d, struct ob_err *err), (st, d, err))
 FORWARD(dispute_get, (struct store *st, const char *id, struct dispute *out, struct ob_err *err), (st, id, out, err))
 FORWARD(dispute_update, (struct store *st, const struct dispute *d, struct ob_err *err), (st, d, err))
@@ -134,20 +136,11 @@ FORWARD(ledger_get, (struct store *st, const char *id, struct ledger_txn *out, s
 FORWARD(ledger_list, (struct store *st, const struct page_query *q, struct ledger_txn *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
 FORWARD(balances_get, (struct store *st, const char *seller_id, struct balance *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
 FORWARD(balance_put, (struct store *st, const struct balance *b, struct ob_err *err), (st, b, err))
-FORWARD(payout_insert, (struct store *st, const struct payout *p, struct ob_err *err), (st, p, err))
-FORWARD(payout_get, (struct store *st, const char *id, struct payout *out, struct ob_err *err), (st, id, out, err))
 FORWARD(payout_update, (struct store *st, const struct payout *p, struct ob_err *err), (st, p, err))
-FORWARD(payouts_list, (struct store *st, const struct page_query *q, struct payout *out, size_t *n, struct ob_err *err), (st, q, out, n, err))
 FORWARD(inventory_put, (struct store *st, const struct inventory *inv, struct ob_err *err), (st, inv, err))
 FORWARD(inventory_list, (struct store *st, const char *seller_id, struct inventory *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
 FORWARD(service_insert, (struct store *st, const struct service *sv, struct ob_err *err), (st, sv, err))
 FORWARD(services_list, (struct store *st, const char *seller_id, struct service *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, out, cap, n, err))
-FORWARD(closure_insert, (struct store *st, const struct closure *c, struct ob_err *err), (st, c, err))
-FORWARD(closure_update, (struct store *st, const struct closure *c, struct ob_err *err), (st, c, err))
-FORWARD(closure_get, (struct store *st, const char *id, struct closure *out, struct ob_err *err), (st, id, out, err))
-FORWARD(closure_by_token, (struct store *st, const char *token_hash, struct closure *out, struct ob_err *err), (st, token_hash, out, err))
-FORWARD(closure_current, (struct store *st, const char *seller_id, struct closure *out, struct ob_err *err), (st, seller_id, out, err))
-FORWARD(closures_list, (struct store *st, int status, const char *reason, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err), (st, status, reason, after_time, after_id, out, cap, n, err))
 FORWARD(readiness_counts, (struct store *st, const char *seller_id, int64_t now, struct readiness_counts *out, struct ob_err *err), (st, seller_id, now, out, err))
 FORWARD(listings_deactivate, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
 FORWARD(services_terminate, (struct store *st, const char *seller_id, int64_t now, int64_t *changed, struct ob_err *err), (st, seller_id, now, changed, err))
@@ -165,10 +158,7 @@ FORWARD(audit_last, (struct store *st, struct audit_record *out, struct ob_err *
 FORWARD(audit_insert, (struct store *st, const struct audit_record *a, struct ob_err *err), (st, a, err))
 FORWARD(audit_scan, (struct store *st, int64_t after_seq, struct audit_record *out, size_t cap, size_t *n, struct ob_err *err), (st, after_seq, out, cap, n, err))
 FORWARD(audit_list_seller, (struct store *st, const char *seller_id, int64_t before_seq, struct audit_record *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, before_seq, out, cap, n, err))
-FORWARD(email_insert, (struct store *st, const struct email *e, struct ob_err *err), (st, e, err))
-FORWARD(email_get, (struct store *st, const char *id, struct email *out, struct ob_err *err), (st, id, out, err))
 FORWARD(email_update, (struct store *st, const struct email *e, struct ob_err *err), (st, e, err))
-FORWARD(emails_list, (struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct email *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_id, out, cap, n, err))
 FORWARD(webhook_insert, (struct store *st, const struct webhook *w, struct ob_err *err), (st, w, err))
 FORWARD(webhook_get, (struct store *st, const char *id, struct webhook *out, struct ob_err *err), (st, id, out, err))
 FORWARD(webhook_update, (struct store *st, const struct webhook *w, struct ob_err *err), (st, w, err))
@@ -184,8 +174,12 @@ FORWARD(export_active, (struct store *st, const char *seller_id, struct export *
 FORWARD(export_last_completed, (struct store *st, const char *seller_id, int64_t *completed_at, struct ob_err *err), (st, seller_id, completed_at, err))
 FORWARD(export_counts, (struct store *st, const char *seller_id, struct export_counts *out, struct ob_err *err), (st, seller_id, out, err))
 FORWARD(order_items_page, (struct store *st, const char *seller_id, int64_t after_time, const char *after_order, int after_line, struct order_item_row *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_order, after_line, out, cap, n, err))
-FORWARD(closures_of_seller, (struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_id, out, cap, n, err))
 FORWARD(job_renew, (struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err), (st, id, owner, lease_until, err))
+FORWARD(legal_hold_insert, (struct store *st, const struct legal_hold *h, struct ob_err *err), (st, h, err))
+FORWARD(legal_hold_get, (struct store *st, const char *id, struct legal_hold *out, struct ob_err *err), (st, id, out, err))
+FORWARD(legal_hold_release, (struct store *st, const char *id, const char *by, int64_t now, struct ob_err *err), (st, id, by, now, err))
+FORWARD(legal_holds_list, (struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct legal_hold *out, size_t cap, size_t *n, struct ob_err *err), (st, seller_id, after_time, after_id, out, cap, n, err))
+FORWARD(legal_hold_until, (struct store *st, const char *seller_id, int64_t now, int64_t *until, struct ob_err *err), (st, seller_id, now, until, err))
 
 const char *const listing_status_names[] = { "active", "inactive", NULL };
 const char *const order_status_names[] = { "pending", "unshipped", "shipped", "delivered",

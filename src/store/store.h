@@ -25,6 +25,24 @@
 
 #include <stdint.h>
 
+/* Personal data is stored sealed with its seller's data key (store/seal.h):
+ * a field that holds it has room for the sealed form, SEALED_CAP(n) bytes
+ * for n bytes of text, while the text itself may be at most the _MAX
+ * beside it (validation uses that). Records in and out of the store
+ * functions hold the text; the sealing happens inside (store.c). */
+#define SEALED_CAP(n) (3 + (((n) + 40 + 2) / 3) * 4 + 1)
+
+#define SELLER_EMAIL_MAX 254
+#define SELLER_NAME_MAX 200      /* display_name, legal_name, bank_holder */
+#define SELLER_PHONE_MAX 40
+#define SELLER_ADDRESS_MAX 500
+#define SELLER_TAX_ID_MAX 40
+#define SELLER_IBAN_MAX 34
+#define ORDER_BUYER_NAME_MAX 200
+#define ORDER_ADDRESS_MAX 500
+#define PAYOUT_IBAN_MASKED_MAX 47
+#define CLOSURE_REASON_TEXT_MAX 1000
+
 struct marketplace {
 	char id[ID_MAX];
 	char name[201];
@@ -44,15 +62,16 @@ enum seller_status {
 struct seller {
 	char id[ID_MAX];
 	char marketplace_id[ID_MAX];
-	char email[255];         /* lower case */
+	char email[SEALED_CAP(SELLER_EMAIL_MAX)];          /* lower case */
+	char email_index[CRYPTO_HASH_HEX_LEN + 1];         /* its blind index, set by the store */
 	char password_hash[CRYPTO_PWHASH_LEN];
-	char display_name[201];
-	char legal_name[201];
-	char phone[41];
-	char address[501];
-	char tax_id[41];
-	char bank_holder[201];
-	char bank_iban[35];      /* without spaces, upper case */
+	char display_name[SEALED_CAP(SELLER_NAME_MAX)];
+	char legal_name[SEALED_CAP(SELLER_NAME_MAX)];
+	char phone[SEALED_CAP(SELLER_PHONE_MAX)];
+	char address[SEALED_CAP(SELLER_ADDRESS_MAX)];
+	char tax_id[SEALED_CAP(SELLER_TAX_ID_MAX)];
+	char bank_holder[SEALED_CAP(SELLER_NAME_MAX)];
+	char bank_iban[SEALED_CAP(SELLER_IBAN_MAX)];      /* without spaces, upper case */
 	enum seller_status status;
 	char totp_secret[65];    /* base32; empty when not enrolled */
 	char totp_pending[65];   /* base32; enrolment not yet verified */
@@ -75,7 +94,8 @@ struct session {
 	int64_t totp_at;         /* last successful TOTP check; 0 none */
 };
 
-/* Failed sign-ins of one key ("acct:<email>" or "addr:<ip>"). */
+/* Failed sign-ins of one key ("acct:<blind index of the e-mail>" or
+ * "addr:<blind index of the IP address>"). */
 struct throttle {
 	char key[300];
 	int failures;
@@ -138,8 +158,8 @@ struct order {
 	enum order_status status;
 	int64_t total_minor;
 	char currency[4];
-	char buyer_name[201];
-	char ship_address[501];
+	char buyer_name[SEALED_CAP(ORDER_BUYER_NAME_MAX)];
+	char ship_address[SEALED_CAP(ORDER_ADDRESS_MAX)];
 	int64_t placed_at;
 	int64_t delivered_at;           /* 0 until delivered */
 	int64_t return_window_ends_at;  /* 0 until delivered */
@@ -212,7 +232,7 @@ struct payout {
 	int64_t amount_minor;
 	char currency[4];
 	enum payout_status status;
-	char iban_masked[48];           /* where it went, as shown */
+	char iban_masked[SEALED_CAP(PAYOUT_IBAN_MASKED_MAX)];  /* where it went, as shown */
 	char failure_reason[201];
 	int64_t requested_at;
 	int64_t updated_at;
@@ -273,7 +293,7 @@ struct closure {
 	enum closure_method method;
 	enum closure_status status;
 	char reason[32];
-	char reason_text[1001];
+	char reason_text[SEALED_CAP(CLOSURE_REASON_TEXT_MAX)];
 	char token_hash[CRYPTO_HASH_HEX_LEN + 1];  /* of the confirmation link; empty once used */
 	int64_t token_expires_at;
 	int64_t requested_at;
@@ -359,9 +379,9 @@ enum email_status { EMAIL_PENDING, EMAIL_SENT, EMAIL_DEAD };
 struct email {
 	char id[ID_MAX];
 	char seller_id[ID_MAX];
-	char to_address[255];
-	char subject[EMAIL_SUBJECT_MAX + 1];   /* UTF-8, one line */
-	char body[EMAIL_BODY_MAX + 1];         /* UTF-8 plain text, lines end in \n */
+	char to_address[SEALED_CAP(SELLER_EMAIL_MAX)];
+	char subject[SEALED_CAP(EMAIL_SUBJECT_MAX)];   /* UTF-8, one line */
+	char body[SEALED_CAP(EMAIL_BODY_MAX)];         /* UTF-8 plain text, lines end in \n */
 	enum email_status status;
 	int attempts;                          /* of the runs that ended it (sent or dead) */
 	char last_error[256];
@@ -582,6 +602,12 @@ struct store_ops {
 	enum ob_rc (*closures_of_seller)(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
 	enum ob_rc (*job_renew)(struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err);
 
+	enum ob_rc (*data_key_get)(struct store *st, const char *seller_id, char *wrapped, size_t cap, struct ob_err *err);
+	enum ob_rc (*data_key_put)(struct store *st, const char *seller_id, const char *wrapped, int64_t now, struct ob_err *err);
+	enum ob_rc (*data_key_destroy)(struct store *st, const char *seller_id, struct ob_err *err);
+	enum ob_rc (*keystore_meta_get)(struct store *st, const char *name, char *value, size_t cap, struct ob_err *err);
+	enum ob_rc (*keystore_meta_put)(struct store *st, const char *name, const char *value, struct ob_err *err);
+
 	enum ob_rc (*legal_hold_insert)(struct store *st, const struct legal_hold *h, struct ob_err *err);
 	enum ob_rc (*legal_hold_get)(struct store *st, const char *id, struct legal_hold *out, struct ob_err *err);
 	enum ob_rc (*legal_hold_release)(struct store *st, const char *id, const char *by, int64_t now, struct ob_err *err);
@@ -592,11 +618,18 @@ struct store_ops {
 struct store {
 	const struct store_ops *ops;
 	int depth;       /* transaction nesting: 1 is the transaction, more are savepoints */
+	/* the data key used last, kept until the transaction ends (seal.c) */
+	char key_seller[ID_MAX];
+	unsigned char key[32];
 };
 
 /* Opens a connection for url ("sqlite:PATH" or "postgres://..."). On success
  * *out is owned by the caller (store_close). */
 enum ob_rc store_open(const char *url, struct store **out, struct ob_err *err);
+
+/* Sets the SQLite keystore file of connections opened later (empty:
+ * beside the database, NAME.keys.db; see sqlite_keystore.c). */
+void store_set_keystore(const char *path);
 
 /* Closes st; NULL does nothing. */
 void store_close(struct store *st);

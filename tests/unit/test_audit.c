@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/keyring.h"
 #include "core/totp.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
@@ -41,6 +42,12 @@ static int setup(void **state)
 
 	if (f == NULL || mkdtemp(dir) == NULL)
 		return -1;
+	if (!keyring_ready()) {
+		unsigned char key[KEYRING_KEY_LEN];
+
+		crypto_random(key, sizeof(key));
+		keyring_use(key);
+	}
 	snprintf(f->path, sizeof(f->path), "%s/audit%d.db", dir, n++);
 	snprintf(url, sizeof(url), "sqlite:%s", f->path);
 	if (store_open(url, &f->st, &err) != OB_OK || store_migrate(f->st, NULL, &err) != OB_OK) {

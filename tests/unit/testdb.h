@@ -6,8 +6,11 @@
 #ifndef OB_TESTDB_H
 #define OB_TESTDB_H
 
+#include "core/keyring.h"
 #include "store/store.h"
 #include "../testpg.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,17 @@ static inline struct store *testdb_connect(void)
 	return st;
 }
 
+/* Loads a random master key once per test program: personal data is sealed. */
+static inline void testdb_master_key(void)
+{
+	unsigned char key[KEYRING_KEY_LEN];
+
+	if (!keyring_ready()) {
+		randombytes_buf(key, sizeof(key));
+		keyring_use(key);
+	}
+}
+
 /* Opens a new empty migrated database; aborts the test program on failure. */
 static inline struct store *testdb_open(void)
 {
@@ -39,6 +53,7 @@ static inline struct store *testdb_open(void)
 	struct store *st;
 	struct ob_err err;
 
+	testdb_master_key();
 	if (testpg_on()) {
 		testpg_new_db(testdb_url, sizeof(testdb_url));
 	} else {

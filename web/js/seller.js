@@ -555,11 +555,14 @@ function timeline(c, account, fixed) {
       'Money held back for late refunds and claims is paid to your bank account, minus what those cost.'],
     [t.history_ends_at, 'History access ends', 'You can no longer sign in to read your orders, ledger and payouts.'],
     [t.erased_at, 'Personal data erased', 'Your personal data is deleted for good, and you get a certificate that says what was erased.'],
+    // a legal hold keeps the data longer: when, never why
+    ...(t.erasure_delayed_until ? [[t.erasure_delayed_until, 'Erasure delayed',
+      t.erasure_delay_message || 'Erasure is delayed by a legal obligation until then.', 'erasure-delayed']] : []),
     [t.financial_records_until, 'Financial records end',
       'Records the law requires us to keep (invoices, payouts) are kept without your name until then, then deleted.'],
   ];
-  return h('ol', { class: 'timeline', id: 'timeline' }, steps.map(([when, what, text]) =>
-    h('li', {}, h('p', { class: 'when' }, time(when)), h('h3', {}, what), h('p', {}, text))));
+  return h('ol', { class: 'timeline', id: 'timeline' }, steps.map(([when, what, text, id]) =>
+    h('li', id ? { id } : {}, h('p', { class: 'when' }, time(when)), h('h3', {}, what), h('p', {}, text))));
 }
 
 async function reviewStep(account) {
@@ -767,7 +770,8 @@ async function historyView(account, tab) {
       h('p', {}, closure.closed_at ? ['Closed on ', time(closure.closed_at), '. '] : '',
         'This is your read-only history: you can read and download it, not change it.'),
       h('p', {}, 'You can sign in to it until ', h('strong', {}, time(c.timeline.history_ends_at)),
-        '. Your personal data is erased on ', time(c.timeline.erased_at), '.')),
+        '. Your personal data is erased on ', time(c.timeline.erased_at), '.'),
+      c.timeline.erasure_delayed_until ? h('p', { id: 'erasure-delayed' }, c.timeline.erasure_delay_message) : null),
     h('nav', { class: 'tabs', 'aria-label': 'History' },
       h('ul', {}, HISTORY.map(([key, label]) => h('li', {},
         h('a', { href: `#/history/${key}`, 'aria-current': key === current ? 'page' : null }, label))))),

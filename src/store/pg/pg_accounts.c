@@ -47,7 +47,7 @@ enum ob_rc pg_marketplace_get(struct store *st, const char *id, struct marketpla
 #define SELLER_COLUMNS \
 	"id, marketplace_id, email, password_hash, display_name, legal_name, phone, address," \
 	" tax_id, bank_holder, bank_iban, status, totp_secret, totp_pending, totp_last_step," \
-	" created_at, updated_at"
+	" created_at, updated_at, email_index"
 
 static void seller_row(const PGresult *r, int i, void *row)
 {
@@ -71,12 +71,13 @@ static void seller_row(const PGresult *r, int i, void *row)
 	out->totp_last_step = pg_col_int(r, i, 14);
 	out->created_at = pg_col_int(r, i, 15);
 	out->updated_at = pg_col_int(r, i, 16);
+	pg_col_text(r, i, 17, out->email_index, sizeof(out->email_index));
 }
 
 enum ob_rc pg_seller_insert(struct store *st, const struct seller *v, struct ob_err *err)
 {
 	static const char sql[] = "INSERT INTO sellers (" SELLER_COLUMNS ") VALUES ($1, $2, $3, $4,"
-				  " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+				  " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
 				  " ON CONFLICT DO NOTHING";
 	struct pg_args a = { 0 };
 
@@ -97,6 +98,7 @@ enum ob_rc pg_seller_insert(struct store *st, const struct seller *v, struct ob_
 	pg_int(&a, v->totp_last_step);
 	pg_int(&a, v->created_at);
 	pg_int(&a, v->updated_at);
+	pg_text(&a, v->email_index);
 	return pg_insert(P(st), sql, &a, err);
 }
 
@@ -109,12 +111,12 @@ enum ob_rc pg_seller_get(struct store *st, const char *id, struct seller *out, s
 	return pg_one(P(st), sql, &a, out, sizeof(*out), seller_row, err);
 }
 
-enum ob_rc pg_seller_get_by_email(struct store *st, const char *email, struct seller *out, struct ob_err *err)
+enum ob_rc pg_seller_get_by_email(struct store *st, const char *email_index, struct seller *out, struct ob_err *err)
 {
-	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE email = $1";
+	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE email_index = $1";
 	struct pg_args a = { 0 };
 
-	pg_text(&a, email);
+	pg_text(&a, email_index);
 	return pg_one(P(st), sql, &a, out, sizeof(*out), seller_row, err);
 }
 

@@ -149,27 +149,23 @@ static void readiness_row(const PGresult *r, int i, void *row)
 enum ob_rc pg_readiness_counts(struct store *st, const char *seller_id, int64_t now,
 			       struct readiness_counts *out, struct ob_err *err)
 {
-	/* The counts of sqlite_closure.c in one round trip: each subquery
-	 * walks an index on (seller_id, status, ...) over the rows that
-	 * matter only, so a seller's closed history costs nothing. Sums stay
-	 * BIGINT: one past its range fails, as SQLite's integer sum does. */
+	/* The counts of sqlite_closure.c in one round trip: the seller's
+	 * counters row (migration 10, kept by triggers; none yet means nothing
+	 * to count) and the return-window counters by day (migration 7), so a
+	 * seller's history costs nothing. Sums stay BIGINT: one past its range
+	 * fails, as SQLite's integer sum does. */
 	static const char sql[] =
-		"SELECT o.n, d.n, d.minor, p.n, p.minor, i.units, i.skus, w.n, w.latest, l.n, s.n, s.minor FROM"
-		" (SELECT COUNT(*) AS n FROM orders WHERE seller_id = $1"
-		"  AND status IN ('pending','unshipped','shipped')) o,"
-		" (SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0)::bigint AS minor FROM disputes"
-		"  WHERE seller_id = $1 AND status = 'open') d,"
-		" (SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0)::bigint AS minor FROM payouts"
-		"  WHERE seller_id = $1 AND status IN ('requested','sent')) p,"
-		" (SELECT COALESCE(SUM(units), 0)::bigint AS units, COUNT(*) AS skus FROM inventory"
-		"  WHERE seller_id = $1 AND units > 0) i,"
-		" (SELECT (SELECT COALESCE(SUM(orders), 0)::bigint FROM return_window_days"
-		"   WHERE seller_id = $1 AND day >= $2 / 86400) AS n,"
-		"  (SELECT COALESCE(MAX(return_window_ends_at), 0) FROM orders"
-		"   WHERE seller_id = $1 AND status = 'delivered' AND return_window_ends_at > $2) AS latest) w,"
-		" (SELECT COUNT(*) AS n FROM listings WHERE seller_id = $1 AND status = 'active') l,"
-		" (SELECT COUNT(*) AS n, COALESCE(SUM(monthly_fee_minor), 0)::bigint AS minor FROM services"
-		"  WHERE seller_id = $1 AND active = 1) s";
+		"SELECT COALESCE(c.open_orders, 0), COALESCE(c.open_disputes, 0),"
+		" COALESCE(c.open_disputes_minor, 0), COALESCE(c.payouts_in_flight, 0),"
+		" COALESCE(c.payouts_in_flight_minor, 0), COALESCE(c.fulfilment_units, 0),"
+		" COALESCE(c.fulfilment_skus, 0),"
+		" (SELECT COALESCE(SUM(orders), 0)::bigint FROM return_window_days"
+		"  WHERE seller_id = $1 AND day >= $2 / 86400),"
+		" (SELECT COALESCE(MAX(return_window_ends_at), 0) FROM orders"
+		"  WHERE seller_id = $1 AND status = 'delivered' AND return_window_ends_at > $2),"
+		" COALESCE(c.active_listings, 0), COALESCE(c.active_services, 0),"
+		" COALESCE(c.active_services_minor, 0)"
+		" FROM (SELECT 1) k LEFT JOIN seller_counters c ON c.seller_id = $1";
 	struct pg_args a = { 0 };
 
 	pg_text(&a, seller_id);

@@ -109,6 +109,13 @@ enum ob_rc pg_begin(struct store *st, int write, struct ob_err *err);
 enum ob_rc pg_commit(struct store *st, struct ob_err *err);
 void pg_rollback(struct store *st);
 
+/* The sellers' data keys (pg_keystore.c). */
+enum ob_rc pg_data_key_get(struct store *st, const char *seller_id, char *wrapped, size_t cap, struct ob_err *err);
+enum ob_rc pg_data_key_put(struct store *st, const char *seller_id, const char *wrapped, int64_t now, struct ob_err *err);
+enum ob_rc pg_data_key_destroy(struct store *st, const char *seller_id, struct ob_err *err);
+enum ob_rc pg_keystore_meta_get(struct store *st, const char *name, char *value, size_t cap, struct ob_err *err);
+enum ob_rc pg_keystore_meta_put(struct store *st, const char *name, const char *value, struct ob_err *err);
+
 /* Marketplaces, sellers, sessions, throttling, operator keys, idempotency (pg_accounts.c). */
 enum ob_rc pg_marketplace_insert(struct store *st, const struct marketplace *m, struct ob_err *err);
 enum ob_rc pg_marketplace_get(struct store *st, const char *id, struct marketplace *out, struct ob_err *err);
@@ -212,5 +219,12 @@ enum ob_rc pg_export_counts(struct store *st, const char *seller_id, struct expo
 enum ob_rc pg_order_items_page(struct store *st, const char *seller_id, int64_t after_time, const char *after_order, int after_line, struct order_item_row *out, size_t cap, size_t *n, struct ob_err *err);
 enum ob_rc pg_closures_of_seller(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct closure *out, size_t cap, size_t *n, struct ob_err *err);
 enum ob_rc pg_job_renew(struct store *st, int64_t id, const char *owner, int64_t lease_until, struct ob_err *err);
+
+/* Legal holds (pg_holds.c). */
+enum ob_rc pg_legal_hold_insert(struct store *st, const struct legal_hold *h, struct ob_err *err);
+enum ob_rc pg_legal_hold_get(struct store *st, const char *id, struct legal_hold *out, struct ob_err *err);
+enum ob_rc pg_legal_hold_release(struct store *st, const char *id, const char *by, int64_t now, struct ob_err *err);
+enum ob_rc pg_legal_holds_list(struct store *st, const char *seller_id, int64_t after_time, const char *after_id, struct legal_hold *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc pg_legal_hold_until(struct store *st, const char *seller_id, int64_t now, int64_t *until, struct ob_err *err);
 
 #endif

@@ -284,6 +284,16 @@ static const struct store_ops pg_ops = {
 	.order_items_page = pg_order_items_page,
 	.closures_of_seller = pg_closures_of_seller,
 	.job_renew = pg_job_renew,
+	.data_key_get = pg_data_key_get,
+	.data_key_put = pg_data_key_put,
+	.data_key_destroy = pg_data_key_destroy,
+	.keystore_meta_get = pg_keystore_meta_get,
+	.keystore_meta_put = pg_keystore_meta_put,
+	.legal_hold_insert = pg_legal_hold_insert,
+	.legal_hold_get = pg_legal_hold_get,
+	.legal_hold_release = pg_legal_hold_release,
+	.legal_holds_list = pg_legal_holds_list,
+	.legal_hold_until = pg_legal_hold_until,
 };
 
 enum ob_rc pg_store_open(const char *url, struct store **out, struct ob_err *err)

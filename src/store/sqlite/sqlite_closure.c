@@ -151,65 +151,47 @@ enum ob_rc sq_closures_list(struct store *st, int status, const char *reason, in
 	return sq_rows(s, q, out, sizeof(*out), cap, n, closure_row, err);
 }
 
-/* One number from a query with the seller as ?1 and now as ?2. */
-static enum ob_rc count(struct sqlite_store *s, const char *sql, const char *seller, int64_t now,
-			int64_t *a, int64_t *b, struct ob_err *err)
-{
-	sqlite3_stmt *q = sq_prep(s, sql, err);
-	enum ob_rc rc;
-
-	if (q == NULL)
-		return err->rc;
-	sq_bind_text(q, 1, seller);
-	sqlite3_bind_int64(q, 2, now);
-	if ((rc = sq_step_row(s, q, err)) != OB_OK)
-		return rc;
-	*a = sqlite3_column_int64(q, 0);
-	if (b)
-		*b = sqlite3_column_int64(q, 1);
-	sqlite3_reset(q);
-	return OB_OK;
-}
-
 enum ob_rc sq_readiness_counts(struct store *st, const char *seller_id, int64_t now,
 			       struct readiness_counts *out, struct ob_err *err)
 {
-	/* Every query walks an index on (seller_id, status, ...) over the rows
-	 * that matter only: open orders, open disputes, a window of recent
-	 * deliveries. A seller with a million closed orders costs the same as
-	 * one with none. */
-	static const char orders[] = "SELECT COUNT(*) FROM orders WHERE seller_id = ?1 AND status IN"
-				     " ('pending','unshipped','shipped') AND ?2 = ?2";
-	static const char disputes[] = "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM disputes"
-				       " WHERE seller_id = ?1 AND status = 'open' AND ?2 = ?2";
-	static const char payouts[] = "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM payouts"
-				      " WHERE seller_id = ?1 AND status IN ('requested','sent') AND ?2 = ?2";
-	static const char stock[] = "SELECT COALESCE(SUM(units), 0), COUNT(*) FROM inventory"
-				    " WHERE seller_id = ?1 AND units > 0 AND ?2 = ?2";
-	/* Counters by day (migration 7) for how many; the index for the last
-	 * end. The day of now is counted whole: a window ending later today
+	/* One statement: the seller's counters row (migration 10, kept by
+	 * triggers; none yet means nothing to count), the return-window
+	 * counters by day (migration 7) for how many, and the index for the
+	 * last end. A seller with a million orders costs the same as one with
+	 * none. The day of now is counted whole: a window ending later today
 	 * still blocks, one that ended earlier today blocks until midnight. */
-	static const char returns[] =
-		"SELECT (SELECT COALESCE(SUM(orders), 0) FROM return_window_days"
+	static const char sql[] =
+		"SELECT COALESCE(c.open_orders, 0), COALESCE(c.open_disputes, 0),"
+		" COALESCE(c.open_disputes_minor, 0), COALESCE(c.payouts_in_flight, 0),"
+		" COALESCE(c.payouts_in_flight_minor, 0), COALESCE(c.fulfilment_units, 0),"
+		" COALESCE(c.fulfilment_skus, 0),"
+		" (SELECT COALESCE(SUM(orders), 0) FROM return_window_days"
 		"  WHERE seller_id = ?1 AND day >= ?2 / 86400),"
 		" (SELECT COALESCE(MAX(return_window_ends_at), 0) FROM orders"
-		"  WHERE seller_id = ?1 AND status = 'delivered' AND return_window_ends_at > ?2)";
-	static const char listings[] = "SELECT COUNT(*) FROM listings WHERE seller_id = ?1"
-				       " AND status = 'active' AND ?2 = ?2";
-	static const char services[] = "SELECT COUNT(*), COALESCE(SUM(monthly_fee_minor), 0) FROM services"
-				       " WHERE seller_id = ?1 AND active = 1 AND ?2 = ?2";
+		"  WHERE seller_id = ?1 AND status = 'delivered' AND return_window_ends_at > ?2),"
+		" COALESCE(c.active_listings, 0), COALESCE(c.active_services, 0),"
+		" COALESCE(c.active_services_minor, 0)"
+		" FROM (SELECT 1) k LEFT JOIN seller_counters c ON c.seller_id = ?1";
 	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q = sq_prep(s, sql, err);
+	int64_t *fields[] = {
+		&out->open_orders, &out->open_disputes, &out->open_disputes_minor, &out->payouts_in_flight,
+		&out->payouts_in_flight_minor, &out->fulfilment_units, &out->fulfilment_skus,
+		&out->return_window_orders, &out->return_window_ends_at, &out->active_listings,
+		&out->active_services, &out->active_services_minor,
+	};
 	enum ob_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = count(s, orders, seller_id, now, &out->open_orders, NULL, err)) != OB_OK ||
-	    (rc = count(s, disputes, seller_id, now, &out->open_disputes, &out->open_disputes_minor, err)) != OB_OK ||
-	    (rc = count(s, payouts, seller_id, now, &out->payouts_in_flight, &out->payouts_in_flight_minor, err)) != OB_OK ||
-	    (rc = count(s, stock, seller_id, now, &out->fulfilment_units, &out->fulfilment_skus, err)) != OB_OK ||
-	    (rc = count(s, returns, seller_id, now, &out->return_window_orders, &out->return_window_ends_at, err)) != OB_OK ||
-	    (rc = count(s, listings, seller_id, now, &out->active_listings, NULL, err)) != OB_OK ||
-	    (rc = count(s, services, seller_id, now, &out->active_services, &out->active_services_minor, err)) != OB_OK)
+	if (q == NULL)
+		return err->rc;
+	sq_bind_text(q, 1, seller_id);
+	sqlite3_bind_int64(q, 2, now);
+	if ((rc = sq_step_row(s, q, err)) != OB_OK)
 		return rc;
+	for (int k = 0; k < (int)(sizeof(fields) / sizeof(fields[0])); k++)
+		*fields[k] = sqlite3_column_int64(q, k);
+	sqlite3_reset(q);
 	return OB_OK;
 }
 

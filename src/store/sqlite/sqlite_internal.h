@@ -18,10 +18,14 @@ struct stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
+#define KEYS_STMTS 5
+
 struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	struct stmt_slot cache[STMT_CACHE];
+	sqlite3 *keys;                      /* the keystore (sqlite_keystore.c) */
+	sqlite3_stmt *keys_stmt[KEYS_STMTS];
 };
 
 static inline struct sqlite_store *S(struct store *st)
@@ -53,6 +57,15 @@ enum ob_rc sq_step_row(struct sqlite_store *s, sqlite3_stmt *q, struct ob_err *e
  * rows; *n receives the count. */
 enum ob_rc sq_rows(struct sqlite_store *s, sqlite3_stmt *q, void *out, size_t size, size_t cap,
 		   size_t *n, void (*fn)(sqlite3_stmt *q, void *row), struct ob_err *err);
+
+/* The keystore (sqlite_keystore.c), opened and closed with the store. */
+enum ob_rc sq_keystore_open(struct sqlite_store *s, const char *db_path, struct ob_err *err);
+void sq_keystore_close(struct sqlite_store *s);
+enum ob_rc sq_data_key_get(struct store *st, const char *seller_id, char *wrapped, size_t cap, struct ob_err *err);
+enum ob_rc sq_data_key_put(struct store *st, const char *seller_id, const char *wrapped, int64_t now, struct ob_err *err);
+enum ob_rc sq_data_key_destroy(struct store *st, const char *seller_id, struct ob_err *err);
+enum ob_rc sq_keystore_meta_get(struct store *st, const char *name, char *value, size_t cap, struct ob_err *err);
+enum ob_rc sq_keystore_meta_put(struct store *st, const char *name, const char *value, struct ob_err *err);
 
 /* Marketplace facts (sqlite_facts.c). */
 enum ob_rc sq_seller_set_status(struct store *st, const char *id, enum seller_status status, int64_t now, struct ob_err *err);
@@ -152,5 +165,16 @@ enum ob_rc sq_closures_of_seller(struct store *st, const char *seller_id, int64_
 				 struct ob_err *err);
 enum ob_rc sq_job_renew(struct store *st, int64_t id, const char *owner, int64_t lease_until,
 			struct ob_err *err);
+
+/* Legal holds (sqlite_holds.c). */
+enum ob_rc sq_legal_hold_insert(struct store *st, const struct legal_hold *h, struct ob_err *err);
+enum ob_rc sq_legal_hold_get(struct store *st, const char *id, struct legal_hold *out, struct ob_err *err);
+enum ob_rc sq_legal_hold_release(struct store *st, const char *id, const char *by, int64_t now,
+				 struct ob_err *err);
+enum ob_rc sq_legal_holds_list(struct store *st, const char *seller_id, int64_t after_time,
+			       const char *after_id, struct legal_hold *out, size_t cap, size_t *n,
+			       struct ob_err *err);
+enum ob_rc sq_legal_hold_until(struct store *st, const char *seller_id, int64_t now, int64_t *until,
+			       struct ob_err *err);
 
 #endif

@@ -129,6 +129,7 @@ static void sq_close(struct store *st)
 	for (size_t i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
+	sq_keystore_close(s);
 	free(s);
 }
 
@@ -274,7 +275,7 @@ static enum ob_rc sq_marketplace_get(struct store *st, const char *id, struct ma
 #define SELLER_COLUMNS \
 	"id, marketplace_id, email, password_hash, display_name, legal_name, phone, address," \
 	" tax_id, bank_holder, bank_iban, status, totp_secret, totp_pending, totp_last_step," \
-	" created_at, updated_at"
+	" created_at, updated_at, email_index"
 
 static void seller_from_row(sqlite3_stmt *q, struct seller *out)
 {
@@ -300,12 +301,13 @@ static void seller_from_row(sqlite3_stmt *q, struct seller *out)
 	out->totp_last_step = sqlite3_column_int64(q, 14);
 	out->created_at = sqlite3_column_int64(q, 15);
 	out->updated_at = sqlite3_column_int64(q, 16);
+	sq_col_text(q, 17, out->email_index, sizeof(out->email_index));
 }
 
 static enum ob_rc sq_seller_insert(struct store *st, const struct seller *v, struct ob_err *err)
 {
 	static const char sql[] = "INSERT INTO sellers (" SELLER_COLUMNS ") VALUES"
-				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 	struct sqlite_store *s = S(st);
 	sqlite3_stmt *q = sq_prep(s, sql, err);
 
@@ -328,6 +330,7 @@ static enum ob_rc sq_seller_insert(struct store *st, const struct seller *v, str
 	sqlite3_bind_int64(q, 15, v->totp_last_step);
 	sqlite3_bind_int64(q, 16, v->created_at);
 	sqlite3_bind_int64(q, 17, v->updated_at);
+	sq_bind_text(q, 18, v->email_index);
 	return sq_exec_done(s, q, err);
 }
 
@@ -354,11 +357,11 @@ static enum ob_rc sq_seller_get(struct store *st, const char *id, struct seller 
 	return seller_select(S(st), sql, id, out, err);
 }
 
-static enum ob_rc sq_seller_get_by_email(struct store *st, const char *email, struct seller *out, struct ob_err *err)
+static enum ob_rc sq_seller_get_by_email(struct store *st, const char *email_index, struct seller *out, struct ob_err *err)
 {
-	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE email = ?1";
+	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE email_index = ?1";
 
-	return seller_select(S(st), sql, email, out, err);
+	return seller_select(S(st), sql, email_index, out, err);
 }
 
 static enum ob_rc sq_seller_set_totp(struct store *st, const struct seller *v, struct ob_err *err)
@@ -697,6 +700,16 @@ static const struct store_ops sqlite_ops = {
 	.order_items_page = sq_order_items_page,
 	.closures_of_seller = sq_closures_of_seller,
 	.job_renew = sq_job_renew,
+	.data_key_get = sq_data_key_get,
+	.data_key_put = sq_data_key_put,
+	.data_key_destroy = sq_data_key_destroy,
+	.keystore_meta_get = sq_keystore_meta_get,
+	.keystore_meta_put = sq_keystore_meta_put,
+	.legal_hold_insert = sq_legal_hold_insert,
+	.legal_hold_get = sq_legal_hold_get,
+	.legal_hold_release = sq_legal_hold_release,
+	.legal_holds_list = sq_legal_holds_list,
+	.legal_hold_until = sq_legal_hold_until,
 };
 
 /* SQLite's allocation statistics take a global mutex on every allocation;
@@ -728,14 +741,20 @@ enum ob_rc sqlite_store_open(const char *path, struct store **out, struct ob_err
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	/* temp_store: savepoints (one per domain step of an import) journal
-	 * in memory rather than in a temporary file. */
-	if ((rc = exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			      " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", err)) != OB_OK)
+	 * in memory rather than in a temporary file. secure_delete zeroes
+	 * what is deleted; auto_vacuum (which only a new database takes)
+	 * lets a purge give free pages back to the file system. */
+	if ((rc = exec_sql(s, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL;"
+			      " PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			      " PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON;", err)) != OB_OK)
+		goto fail;
+	if ((rc = sq_keystore_open(s, path, err)) != OB_OK)
 		goto fail;
 	*out = &s->base;
 	return OB_OK;
 fail:
 	sqlite3_close(s->db);
+	sq_keystore_close(s);
 	free(s);
 	return rc;
 }

@@ -11,4 +11,8 @@
 /* Opens (creating when missing) the database file at path. */
 enum ob_rc sqlite_store_open(const char *path, struct store **out, struct ob_err *err);
 
+/* Sets the keystore file of the connections opened after (empty: beside
+ * the database, NAME.keys.db). Call before the first open. */
+void sqlite_keystore_path(const char *path);
+
 #endif
