@@ -84,6 +84,17 @@ static int cli_master_key(const struct config *cfg, struct store *st)
 
 struct store *cli_open_store(const struct config *cfg)
 {
+	struct store *st = cli_open_store_no_keys(cfg);
+
+	if (st != NULL && cli_master_key(cfg, st) < 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+struct store *cli_open_store_no_keys(const struct config *cfg)
+{
 	struct store *st = NULL;
 	struct ob_err err;
 
@@ -94,10 +105,6 @@ struct store *cli_open_store(const struct config *cfg)
 	}
 	if (store_migrate(st, NULL, &err) != OB_OK) {
 		fprintf(stderr, "offboard: cannot migrate database: %s\n", err.message);
-		store_close(st);
-		return NULL;
-	}
-	if (cli_master_key(cfg, st) < 0) {
 		store_close(st);
 		return NULL;
 	}

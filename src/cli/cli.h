@@ -28,9 +28,13 @@ int cmd_certificate(int argc, char **argv);
 int cli_settings(struct config *cfg, unsigned scope, int argc, char **argv,
 		 const struct config_flag *flags, int nflags, const char *usage);
 
-/* Opens the database of cfg and applies pending migrations; prints why
- * and returns NULL on failure. The caller owns the store. */
+/* Opens the database of cfg and applies pending migrations, then loads the
+ * master key (core/keyring.h; made on the first start of an empty
+ * keystore); prints why and returns NULL on failure. The caller owns the
+ * store. The _no_keys form is for commands that never read or write
+ * personal data (operator keys, checks, the audit log). */
 struct store *cli_open_store(const struct config *cfg);
+struct store *cli_open_store_no_keys(const struct config *cfg);
 
 /* Made-up people, places and products for `demo` and `gen` (cmd_gen.c),
  * drawn from small built-in lists with a generator the caller seeds

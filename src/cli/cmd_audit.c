@@ -74,7 +74,7 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "offboard: --head must be SEQ:HASH as verify printed it (64 hex digits)\n");
 		return 2;
 	}
-	if ((st = cli_open_store(&cfg)) == NULL)
+	if ((st = cli_open_store_no_keys(&cfg)) == NULL)
 		return 1;
 	ob_err_clear(&err);
 	if (audit_verify(st, noted_text ? &noted : NULL, print_problem, NULL, &checked, &broken,

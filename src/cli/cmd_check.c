@@ -25,7 +25,7 @@ int cmd_check(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if ((st = cli_open_store(&cfg)) == NULL)
+	if ((st = cli_open_store_no_keys(&cfg)) == NULL)
 		return 1;
 	ob_err_clear(&err);
 	if (store_check(st, print_violation, NULL, &violations, &err) != OB_OK) {

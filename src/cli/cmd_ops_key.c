@@ -40,7 +40,7 @@ int cmd_ops_key(int argc, char **argv)
 		fprintf(stderr, "offboard: ops-key create needs --name NAME\n");
 		return 2;
 	}
-	if ((st = cli_open_store(&cfg)) == NULL)
+	if ((st = cli_open_store_no_keys(&cfg)) == NULL)
 		return 1;
 	ob_err_clear(&err);
 	/* The key and its audit record commit together; the record names the

@@ -97,7 +97,7 @@ static void plan(const struct policy *p, int64_t t, struct closure_timeline *tl)
 enum ob_rc closure_readiness(struct store *st, const char *seller_id, int64_t now,
 			     struct readiness *out, struct ob_err *err)
 {
-	struct seller s;
+	struct seller_state s;   /* no personal data: the checklist shows none */
 	struct marketplace m;
 	struct readiness_counts c;
 	struct balance_view b;
@@ -109,10 +109,10 @@ enum ob_rc closure_readiness(struct store *st, const char *seller_id, int64_t no
 	out->ready = 1;
 	if ((rc = store_begin(st, 0, err)) != OB_OK)
 		return rc;
-	if ((rc = store_seller_get(st, seller_id, &s, err)) != OB_OK ||
+	if ((rc = store_seller_state(st, seller_id, &s, err)) != OB_OK ||
 	    (rc = store_marketplace_get(st, s.marketplace_id, &m, err)) != OB_OK ||
 	    (rc = store_readiness_counts(st, seller_id, now, &c, err)) != OB_OK ||
-	    (rc = ledger_balances(st, seller_id, &b, err)) != OB_OK)
+	    (rc = ledger_balances_in(st, seller_id, m.currency, &b, err)) != OB_OK)
 		goto out;
 	rc = store_closure_current(st, seller_id, &out->current, err);
 	if (rc != OB_OK && rc != OB_ENOTFOUND)
@@ -242,7 +242,6 @@ enum ob_rc closure_readiness(struct store *st, const char *seller_id, int64_t no
 	rc = legal_hold_delay(st, seller_id, now, out->timeline.erase_at,
 			      &out->timeline.erasure_delayed_until, err);
 out:
-	crypto_wipe(&s, sizeof(s));
 	if (rc == OB_OK)
 		return store_commit(st, err);
 	store_rollback(st);

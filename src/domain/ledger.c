@@ -305,22 +305,31 @@ fail:
 enum ob_rc ledger_balances(struct store *st, const char *seller_id, struct balance_view *out,
 			   struct ob_err *err)
 {
-	struct balance b[LEDGER_ACCOUNTS_MAX];
-	struct seller s;
+	struct seller_state s;
 	struct marketplace m;
+	enum ob_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_seller_state(st, seller_id, &s, err)) != OB_OK ||
+	    (rc = store_marketplace_get(st, s.marketplace_id, &m, err)) != OB_OK)
+		return rc;
+	return ledger_balances_in(st, seller_id, m.currency, out, err);
+}
+
+enum ob_rc ledger_balances_in(struct store *st, const char *seller_id, const char *currency,
+			      struct balance_view *out, struct ob_err *err)
+{
+	struct balance b[LEDGER_ACCOUNTS_MAX];
 	size_t n = 0;
 	int64_t available = 0;
 	enum ob_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_seller_get(st, seller_id, &s, err)) != OB_OK ||
-	    (rc = store_marketplace_get(st, s.marketplace_id, &m, err)) != OB_OK ||
-	    (rc = store_balances_get(st, seller_id, b, LEDGER_ACCOUNTS_MAX, &n, err)) != OB_OK)
+	if ((rc = store_balances_get(st, seller_id, b, LEDGER_ACCOUNTS_MAX, &n, err)) != OB_OK)
 		return rc;
-	crypto_wipe(&s, sizeof(s));
-	snprintf(out->currency, sizeof(out->currency), "%s", m.currency);
+	snprintf(out->currency, sizeof(out->currency), "%s", currency);
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(b[i].currency, m.currency) != 0)
+		if (strcmp(b[i].currency, currency) != 0)
 			continue;
 		if (strcmp(b[i].account, "seller_available") == 0)
 			available = b[i].amount_minor;

@@ -68,6 +68,11 @@ struct balance_view {
 enum ob_rc ledger_balances(struct store *st, const char *seller_id, struct balance_view *out,
 			   struct ob_err *err);
 
+/* The same for a caller that knows the marketplace currency already (the
+ * closure checklist): reads the balances only, no seller or marketplace. */
+enum ob_rc ledger_balances_in(struct store *st, const char *seller_id, const char *currency,
+			      struct balance_view *out, struct ob_err *err);
+
 /* The signed effect of t on account (0 when it does not touch it). */
 int64_t ledger_effect(const struct ledger_txn *t, const char *account);
 

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 
 #include <event2/keyvalq_struct.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum ob_rc req_decode(struct req *r, const struct json_field *fields, size_t n, void *out,
@@ -17,6 +18,17 @@ enum ob_rc req_json(struct req *r, int status, json_t *obj, struct ob_err *err)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
 	json_decref(r->resp);
 	r->resp = obj;
+	r->status = status;
+	return OB_OK;
+}
+
+enum ob_rc req_json_text(struct req *r, int status, char *text, struct ob_err *err)
+{
+	if (text == NULL)
+		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
+	free(r->text);
+	r->text = text;
+	r->content_type = "application/json";
 	r->status = status;
 	return OB_OK;
 }

@@ -64,6 +64,10 @@ enum ob_rc req_decode(struct req *r, const struct json_field *fields, size_t n, 
 /* Answers status with obj (taken). Returns OB_OK, or OB_ENOMEM when obj is NULL. */
 enum ob_rc req_json(struct req *r, int status, json_t *obj, struct ob_err *err);
 
+/* Answers status with JSON text (taken; written by json_out.h). Returns
+ * OB_OK, or OB_ENOMEM when text is NULL. */
+enum ob_rc req_json_text(struct req *r, int status, char *text, struct ob_err *err);
+
 /* A request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 

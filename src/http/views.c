@@ -1,5 +1,6 @@
 #include "http/views.h"
 
+#include "core/clock.h"
 #include "core/money.h"
 #include "http/request.h"
 
@@ -17,6 +18,30 @@ json_t *view_money(int64_t amount, const char *currency)
 
 	return json_pack("{s:I, s:s, s:s}", "amount_minor", (json_int_t)amount, "currency", currency,
 			 "decimal", money_decimal(amount, currency, dec, sizeof(dec)));
+}
+
+void view_money_out(struct json_out *o, int64_t amount, const char *currency)
+{
+	char dec[40];
+
+	json_out_object(o);
+	json_out_key(o, "amount_minor");
+	json_out_int(o, amount);
+	json_out_key(o, "currency");
+	json_out_string(o, currency);
+	json_out_key(o, "decimal");
+	json_out_string(o, money_decimal(amount, currency, dec, sizeof(dec)));
+	json_out_end(o);
+}
+
+void view_time_out(struct json_out *o, int64_t t)
+{
+	char buf[32];
+
+	if (t == 0)
+		json_out_null(o);
+	else
+		json_out_string(o, clock_format(t, buf, sizeof(buf)));
 }
 
 json_t *view_listing(const struct listing *l)

@@ -6,12 +6,17 @@
 
 #include "domain/ledger.h"
 #include "domain/notify.h"
+#include "http/json_out.h"
 #include "store/store.h"
 
 #include <jansson.h>
 
 /* {"amount_minor": 12345, "currency": "USD", "decimal": "123.45"} */
 json_t *view_money(int64_t amount, const char *currency);
+/* The same money and a time (RFC 3339, null when 0, as req_time) as text
+ * for json_out.h. */
+void view_money_out(struct json_out *o, int64_t amount, const char *currency);
+void view_time_out(struct json_out *o, int64_t t);
 json_t *view_listing(const struct listing *l);
 /* items may be NULL (lists leave them out) */
 json_t *view_order(const struct order *o, const struct order_item *items, size_t nitems);

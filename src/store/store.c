@@ -106,6 +106,7 @@ void store_rollback(struct store *st)
 
 FORWARD(marketplace_insert, (struct store *st, const struct marketplace *m, struct ob_err *err), (st, m, err))
 FORWARD(marketplace_get, (struct store *st, const char *id, struct marketplace *out, struct ob_err *err), (st, id, out, err))
+FORWARD(seller_state, (struct store *st, const char *id, struct seller_state *out, struct ob_err *err), (st, id, out, err))
 FORWARD(seller_set_totp, (struct store *st, const struct seller *s, struct ob_err *err), (st, s, err))
 FORWARD(session_insert, (struct store *st, const struct session *s, struct ob_err *err), (st, s, err))
 FORWARD(session_get, (struct store *st, const char *token_hash, struct session *out, struct ob_err *err), (st, token_hash, out, err))

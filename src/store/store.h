@@ -80,6 +80,13 @@ struct seller {
 	int64_t updated_at;
 };
 
+/* What a seller's pages need of the seller without personal data: nothing
+ * in it is sealed, so reading it opens nothing (the closure checklist). */
+struct seller_state {
+	char marketplace_id[ID_MAX];
+	enum seller_status status;
+};
+
 enum session_scope { SESSION_SELLER, SESSION_HISTORY };
 
 struct session {
@@ -496,6 +503,7 @@ struct store_ops {
 
 	enum ob_rc (*seller_insert)(struct store *st, const struct seller *s, struct ob_err *err);
 	enum ob_rc (*seller_get)(struct store *st, const char *id, struct seller *out, struct ob_err *err);
+	enum ob_rc (*seller_state)(struct store *st, const char *id, struct seller_state *out, struct ob_err *err);
 	enum ob_rc (*seller_get_by_email)(struct store *st, const char *email, struct seller *out, struct ob_err *err);
 	enum ob_rc (*seller_set_totp)(struct store *st, const struct seller *s, struct ob_err *err);
 
@@ -653,6 +661,7 @@ STORE_FN(marketplace_insert, const struct marketplace *m);
 STORE_FN(marketplace_get, const char *id, struct marketplace *out);
 STORE_FN(seller_insert, const struct seller *s);
 STORE_FN(seller_get, const char *id, struct seller *out);
+STORE_FN(seller_state, const char *id, struct seller_state *out);   /* OB_ENOTFOUND as seller_get */
 STORE_FN(seller_get_by_email, const char *email, struct seller *out);
 STORE_FN(seller_set_totp, const struct seller *s);     /* writes the three totp fields */
 STORE_FN(session_insert, const struct session *s);

@@ -1,6 +1,8 @@
 #include "harness.h"
 #include "../testpg.h"
 
+#include "core/keyring.h"
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <sodium.h>
 #include <unistd.h>
 
 static const char *bin(void)
@@ -37,6 +40,28 @@ static void make_ops_key(struct server *s)
 		abort();
 }
 
+void harness_master_key(void)
+{
+	unsigned char key[KEYRING_KEY_LEN];
+	char text[KEYRING_B64_LEN + 1];
+	const char *env = getenv("OFFBOARD_MASTER_KEY");
+	char err[256];
+
+	if (env == NULL) {
+		if (sodium_init() < 0)
+			abort();
+		randombytes_buf(key, sizeof(key));
+		sodium_bin2base64(text, sizeof(text), key, sizeof(key), sodium_base64_VARIANT_ORIGINAL);
+		setenv("OFFBOARD_MASTER_KEY", text, 1);
+		env = text;
+	}
+	if (!keyring_ready() &&
+	    keyring_load(&(struct keyring_source){ .env_value = env, .data_dir = "." }, err, sizeof(err)) != 1) {
+		fprintf(stderr, "harness: %s\n", err);
+		abort();
+	}
+}
+
 void server_start(struct server *s, const char *const *extra)
 {
 	server_start_on(s, NULL, extra);
@@ -50,6 +75,7 @@ void server_start_on(struct server *s, const char *db, const char *const *extra)
 	int n = 0;
 	FILE *f;
 
+	harness_master_key();
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "/tmp/offboard-it-XXXXXX");
 	if (mkdtemp(s->dir) == NULL)

@@ -25,6 +25,12 @@ struct response {
 	json_t *json;        /* parsed body when JSON, else NULL */
 };
 
+/* Gives every process of the test program one master key: unless
+ * OFFBOARD_MASTER_KEY is set already, a random one is put there (servers and
+ * commands the test starts inherit it) and loaded into this process, for
+ * a test that opens the database itself. server_start calls it. */
+void harness_master_key(void);
+
 /* Starts a server with extra flags (NULL-terminated list, may be NULL),
  * after making an operator key. Aborts the test program on failure. */
 void server_start(struct server *s, const char *const *extra);

@@ -419,8 +419,8 @@ static void tricky_data_round_trips(void **state)
 		 getenv("OFFBOARD_BIN"), srv.db, data_dir, id, zip);
 	assert_int_equal(run(cmd), 0);
 	verify(zip, id, NULL);
-	snprintf(cmd, sizeof(cmd), "'%s' export --db '%s' --seller sel_nobody --out '%s/x.zip' >/dev/null 2>&1",
-		 getenv("OFFBOARD_BIN"), srv.db, srv.dir);
+	snprintf(cmd, sizeof(cmd), "'%s' export --db '%s' --data-dir '%s' --seller sel_nobody --out '%s/x.zip' >/dev/null 2>&1",
+		 getenv("OFFBOARD_BIN"), srv.db, data_dir, srv.dir);
 	assert_int_equal(run(cmd), 1);
 	snprintf(cmd, sizeof(cmd), "'%s' export --db '%s' --seller %s >/dev/null 2>&1", getenv("OFFBOARD_BIN"),
 		 srv.db, id);
@@ -628,8 +628,8 @@ static void killed_mid_export_resumes_after_restart(void **state)
 
 	(void)state;
 	/* enough orders that the export runs for a while (PostgreSQL's gen is slower) */
-	snprintf(cmd, sizeof(cmd), "'%s' gen --db '%s' --sellers 1 --orders-per-seller %d 2>/dev/null",
-		 getenv("OFFBOARD_BIN"), srv.db, which && strcmp(which, "pg") == 0 ? 60000 : 200000);
+	snprintf(cmd, sizeof(cmd), "'%s' gen --db '%s' --data-dir '%s' --sellers 1 --orders-per-seller %d 2>/dev/null",
+		 getenv("OFFBOARD_BIN"), srv.db, data_dir, which && strcmp(which, "pg") == 0 ? 60000 : 200000);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(line, sizeof(line), p));

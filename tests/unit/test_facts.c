@@ -12,6 +12,7 @@
 #include "core/crypto.h"
 #include "domain/dispute.h"
 #include "domain/inventory.h"
+#include "domain/ledger.h"
 #include "domain/listing.h"
 #include "domain/order.h"
 #include "domain/payout.h"
@@ -244,6 +245,143 @@ static void payouts_need_a_bank_account_and_funds(void **state)
 	assert_string_equal(err.code, "no_bank_account");
 }
 
+static void count_violation(void *arg, const char *what)
+{
+	fprintf(stderr, "violation: %s\n", what);
+	(*(int *)arg)++;
+}
+
+static int violations(struct store *st)
+{
+	int seen = 0, n = 0;
+	struct ob_err err;
+
+	assert_int_equal(store_check(st, count_violation, &seen, &n, &err), OB_OK);
+	return n;
+}
+
+/* The seller's readiness counters (migration 10, kept by triggers) as
+ * {open orders, open disputes, their amount, payouts in flight, their
+ * amount, fulfilment units, skus, active listings, services, their fees}. */
+static void counters_are(struct store *st, const char *seller, const int64_t want[10])
+{
+	struct readiness_counts c;
+	struct ob_err err;
+
+	assert_int_equal(store_readiness_counts(st, seller, clock_now(), &c, &err), OB_OK);
+	const int64_t got[10] = { c.open_orders, c.open_disputes, c.open_disputes_minor, c.payouts_in_flight,
+				  c.payouts_in_flight_minor, c.fulfilment_units, c.fulfilment_skus,
+				  c.active_listings, c.active_services, c.active_services_minor };
+	for (int i = 0; i < 10; i++) {
+		if (got[i] != want[i])
+			fprintf(stderr, "counter %d: %lld, not %lld\n", i, (long long)got[i], (long long)want[i]);
+		assert_int_equal(got[i], want[i]);
+	}
+	assert_int_equal(violations(st), 0);
+}
+
+static void readiness_counters_follow_every_write(void **state)
+{
+	struct store *st = *state;
+	char a[ID_MAX], b[ID_MAX];
+	struct order o;
+	struct dispute d1, d2;
+	struct listing l1, l2;
+	struct inventory inv;
+	struct service sv;
+	struct payout p;
+	struct ledger_txn t;
+	int64_t changed;
+	struct ob_err err;
+
+	facts_seller(st, "a@shop.example", a);
+	facts_seller(st, "b@shop.example", b);
+	counters_are(st, a, (const int64_t[10]){ 0 });
+
+	/* orders: pending and shipped are open, delivered and cancelled not */
+	assert_int_equal(new_order(st, a, "o1", "pending", NULL, &o, &err), OB_OK);
+	assert_int_equal(new_order(st, a, "o2", "unshipped", NULL, &o, &err), OB_OK);
+	assert_int_equal(new_order(st, a, "o3", "delivered", NULL, &o, &err), OB_OK);
+	assert_int_equal(new_order(st, b, "o4", "shipped", NULL, &o, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 2 });
+	assert_int_equal(order_transition(st, "o1", "shipped", NULL, &o, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 2 });
+	assert_int_equal(order_transition(st, "o1", "delivered", NULL, &o, &err), OB_OK);
+	assert_int_equal(order_transition(st, "o2", "cancelled", NULL, &o, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0 });
+	counters_are(st, b, (const int64_t[10]){ 1 });
+
+	/* disputes: open ones and their amount */
+	struct dispute_input di = { .seller_id = a, .kind = "other", .amount_minor = 700, .currency = "USD" };
+	assert_int_equal(dispute_create(st, &di, &d1, &err), OB_OK);
+	di.amount_minor = 50;
+	assert_int_equal(dispute_create(st, &di, &d2, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 2, 750 });
+	assert_int_equal(dispute_set_status(st, d1.id, "closed", &d1, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50 });
+
+	/* listings: active ones, through closing and vacation mode */
+	struct listing_input li = { .seller_id = a, .sku = "MUG-1", .title = "Mug", .price_minor = 1299,
+				    .currency = "USD" };
+	assert_int_equal(listing_create(st, &li, &l1, &err), OB_OK);
+	li.sku = "MUG-2";
+	assert_int_equal(listing_create(st, &li, &l2, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 0, 0, 2 });
+	assert_int_equal(listing_set_status(st, l1.id, "inactive", &l1, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 0, 0, 1 });
+	assert_int_equal(store_listings_pause(st, a, 1, &changed, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 0, 0, 0 });
+	assert_int_equal(store_listings_resume(st, a, 2, &changed, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 0, 0, 1 });
+	assert_int_equal(store_listings_deactivate(st, a, 3, &changed, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 0, 0, 0 });
+
+	/* inventory: units and the skus holding any */
+	struct inventory_input ii = { .seller_id = a, .sku = "MUG-1", .units = 12 };
+	assert_int_equal(inventory_set(st, &ii, &inv, &err), OB_OK);
+	ii.sku = "MUG-2";
+	ii.units = 3;
+	assert_int_equal(inventory_set(st, &ii, &inv, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 15, 2 });
+	ii.units = 5;
+	assert_int_equal(inventory_set(st, &ii, &inv, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 17, 2 });
+	ii.sku = "MUG-1";
+	ii.units = 0;
+	assert_int_equal(inventory_set(st, &ii, &inv, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 5, 1 });
+
+	/* services: active ones and their fees, until terminated */
+	struct service_input si = { .seller_id = a, .kind = "selling_plan", .monthly_fee_minor = 3999,
+				    .currency = "USD" };
+	assert_int_equal(service_create(st, &si, &sv, &err), OB_OK);
+	si.kind = "advertising";
+	si.monthly_fee_minor = 1000;
+	assert_int_equal(service_create(st, &si, &sv, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 5, 1, 0, 2, 4999 });
+	assert_int_equal(store_services_terminate(st, a, 4, &changed, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 5, 1 });
+
+	/* payouts: requested and sent are in flight, settled and failed not */
+	struct ledger_input sale = { .seller_id = a, .type = "sale", .amount_minor = 10000, .currency = "USD" };
+	assert_int_equal(ledger_post(st, &sale, &t, &err), OB_OK);
+	sale.type = "release";
+	assert_int_equal(ledger_post(st, &sale, &t, &err), OB_OK);
+	struct payout_input pi = { .seller_id = a, .amount_minor = 4000 };
+	assert_int_equal(payout_request(st, &pi, &p, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 1, 4000, 5, 1 });
+	assert_int_equal(payout_transition(st, p.id, "sent", NULL, &p, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 1, 4000, 5, 1 });
+	assert_int_equal(payout_transition(st, p.id, "failed", "closed account", &p, &err), OB_OK);
+	counters_are(st, a, (const int64_t[10]){ 0, 1, 50, 0, 0, 5, 1 });
+	counters_are(st, b, (const int64_t[10]){ 1 });
+
+	/* a counter that drifts from the rows is reported by `check` */
+	assert_int_equal(st->ops->exec(st, "UPDATE seller_counters SET open_disputes_minor = 51"
+					   " WHERE open_disputes = 1", &err), OB_OK);
+	assert_int_equal(violations(st), 1);
+}
+
 static void pages_are_stable_and_complete(void **state)
 {
 	struct store *st = *state;
@@ -298,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(orders_reject_bad_input_and_closing_sellers, setup, teardown),
 		cmocka_unit_test_setup_teardown(disputes_listings_inventory_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(payouts_need_a_bank_account_and_funds, setup, teardown),
+		cmocka_unit_test_setup_teardown(readiness_counters_follow_every_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages_are_stable_and_complete, setup, teardown),
 	};
 

@@ -1,13 +1,14 @@
 // ops.js: the operator console (web/ops/index.html). Signs in with an
 // operator key (kept in sessionStorage: this tab only; sent as a bearer
 // token), then shows closures by status with their sellers' current
-// blockers, a chart of closure reasons over time, legal holds (when the
-// server has them), dead-letter webhook deliveries with a retry button, and
+// blockers, a chart of closure reasons over time, legal holds (a seller's
+// or the newest: place one, release one), dead-letter webhook deliveries
+// with a retry button, and
 // one seller's timeline of closure events.
-import { api, apiAll } from './api.js';
+import { api, apiAll, newKey } from './api.js';
 import { reasonsChart } from './chart.js';
 import {
-  busy, clear, date, dateTime, explain, field, focusHeading, h, humanize, notice, plural, say,
+  busy, clear, date, dateTime, explain, field, focusHeading, h, humanize, notice, plural, say, time,
 } from './ui.js';
 
 const KEY = 'offboard.opsKey';
@@ -124,28 +125,117 @@ function closuresSection(all, showTimeline) {
 
 // ------------------------------------------------------------- legal holds
 
+// A hold keeps a seller's data past its erasure date; the seller sees until
+// when, never why. Active ones look like a warning, the others are done.
+const HOLD_STATUS = { active: ['In force', 'open'], released: ['Released', 'cancelled'], ended: ['Ended', 'cancelled'] };
+
 async function holdsSection() {
-  const body = h('div', { id: 'holds' });
-  try {
-    const data = await ops('GET', '/api/v1/ops/legal-holds');
-    const items = (data && data.items) || [];
-    body.append(items.length
-      ? h('div', { class: 'table-scroll' }, h('table', {},
-        h('caption', {}, 'Legal holds in force'),
-        h('thead', {}, h('tr', {}, ['Hold', 'Seller', 'Reason', 'Since'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, items.map((x) => h('tr', {}, h('th', { scope: 'row' }, h('code', {}, x.id)),
-          h('td', {}, h('code', {}, x.seller_id || '—')), h('td', {}, x.reason || ''), h('td', {}, date(x.created_at)))))))
-      : h('p', { class: 'muted' }, 'No legal holds.'));
-  } catch (err) {
-    if (err.status === 404 || err.status === 405) {
-      body.append(h('p', { class: 'notice info', id: 'holds-unavailable' },
-        'Legal holds are not available on this server yet. When they are, the holds that stop the erasure '
-        + 'of a seller\u2019s data are listed here.'));
-    } else {
-      body.append(h('p', { class: 'notice error', role: 'alert' }, explain(err)));
+  const result = notice('success');
+  const seller = field({
+    label: 'Seller', name: 'hold-seller', id: 'hold-seller', type: 'search', spellcheck: 'false', autocomplete: 'off',
+    hint: 'A seller ID (sel_…): show their holds, or place one. Empty: the newest holds of every seller.',
+  });
+  const reason = field({
+    label: 'Reason for the hold', name: 'hold-reason', id: 'hold-reason', type: 'text', maxlength: '500', autocomplete: 'off',
+    hint: 'For operators only: the seller never sees it and the audit log does not keep it. One line, up to 500 characters.',
+  });
+  const until = field({
+    label: 'Keep the data until', name: 'hold-until', id: 'hold-until', type: 'date',
+    hint: 'The hold ends by itself at the start of this day (UTC), unless released before.',
+  });
+  const show = h('button', { type: 'button', class: 'secondary', id: 'holds-show' }, 'Show holds');
+  const place = h('button', { type: 'submit', class: 'primary', id: 'hold-place' }, 'Place hold');
+  const form = h('form', { id: 'hold-form', 'aria-label': 'Legal hold', novalidate: true },
+    seller, reason, until, h('div', { class: 'actions' }, show, place));
+  const box = h('div', { id: 'holds', 'aria-live': 'polite' });
+  let load;
+
+  function row(x) {
+    const [text, tone] = HOLD_STATUS[x.status] || [humanize(x.status), 'cancelled'];
+    let action = h('span', { class: 'muted' }, x.released_at ? `released ${date(x.released_at)}` : '—');
+    if (x.status === 'active') {
+      action = h('button', { type: 'button', class: 'secondary', 'aria-label': `Release hold ${x.id}` }, 'Release');
+      action.addEventListener('click', async () => {
+        busy(action, true, 'Releasing…');
+        try {
+          await ops('DELETE', `/api/v1/ops/legal-holds/${encodeURIComponent(x.id)}`);
+          say(result, `Hold ${x.id} is released: the data of ${x.seller_id} follows its own erasure date again.`, 'success');
+        } catch (err) {
+          say(result, explain(err), 'error');
+        }
+        await load(seller.input.value.trim());
+      });
     }
+    return h('tr', { 'data-hold': x.id, 'data-status': x.status },
+      h('th', { scope: 'row' }, h('code', {}, x.id)),
+      h('td', {}, h('code', {}, x.seller_id)),
+      h('td', {}, x.reason),
+      h('td', {}, time(x.until)),
+      h('td', {}, h('span', { class: `badge ${tone}` }, text)),
+      h('td', {}, dateTime(x.created_at)),
+      h('td', {}, action));
   }
-  return section('legal-holds', 'Legal holds', body);
+
+  load = async (id) => {
+    try {
+      const q = id ? `?limit=100&seller_id=${encodeURIComponent(id)}` : '?limit=50';
+      const data = await ops('GET', `/api/v1/ops/legal-holds${q}`);
+      const items = (data && data.items) || [];
+      if (items.length === 0) {
+        box.replaceChildren(h('p', { class: 'muted', id: 'holds-empty' }, id ? `No legal holds for ${id}.` : 'No legal holds.'));
+        return;
+      }
+      box.replaceChildren(h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Legal holds' },
+        h('table', { id: 'holds-table' },
+          h('caption', {}, id ? `Legal holds of ${id}, newest first` : 'The newest legal holds of every seller'),
+          h('thead', {}, h('tr', {}, ['Hold', 'Seller', 'Reason', 'Until', 'Status', 'Placed', ''].map((t) =>
+            h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, items.map(row)))));
+    } catch (err) {
+      if (err.code === 'invalid_parameter') seller.setError('This is not a seller ID.');
+      box.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, explain(err)));
+    }
+  };
+
+  show.addEventListener('click', () => {
+    seller.setError('');
+    load(seller.input.value.trim());
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const id = seller.input.value.trim();
+    const why = reason.input.value.trim();
+    const day = until.input.value;
+    seller.setError(id ? '' : 'Enter the ID of the seller whose data is to be kept.');
+    reason.setError(why ? '' : 'Say why the data is kept (for example the court order or the audit).');
+    until.setError(day ? '' : 'Choose the day the hold ends.');
+    const missing = [[id, seller], [why, reason], [day, until]].find(([v]) => !v);
+    if (missing) {
+      missing[1].input.focus();
+      return;
+    }
+    busy(place, true, 'Placing…');
+    try {
+      const x = await ops('POST', '/api/v1/ops/legal-holds', {
+        body: { seller_id: id, reason: why, until: `${day}T00:00:00Z` }, idempotencyKey: newKey(),
+      });
+      reason.input.value = '';
+      until.input.value = '';
+      await load(id);
+      say(result, `Hold ${x.id} placed: the data of ${x.seller_id} is kept until ${date(x.until)}.`, 'success');
+    } catch (err) {
+      const target = { seller_id: seller, reason, until }[err.field];
+      if (err.code === 'unknown_seller') seller.setError('No seller has this ID.');
+      else if (err.code === 'time_in_past') until.setError('Choose a day after today.');
+      else if (target) target.setError(explain(err));
+      else say(result, explain(err), 'error');
+      if (target) target.input.focus();
+    } finally {
+      busy(place, false);
+    }
+  });
+  await load('');
+  return section('legal-holds', 'Legal holds', result, form, box);
 }
 
 // ------------------------------------------------------------- dead letters

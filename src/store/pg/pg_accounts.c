@@ -111,6 +111,24 @@ enum ob_rc pg_seller_get(struct store *st, const char *id, struct seller *out, s
 	return pg_one(P(st), sql, &a, out, sizeof(*out), seller_row, err);
 }
 
+static void seller_state_row(const PGresult *r, int i, void *row)
+{
+	struct seller_state *out = row;
+	int status = seller_status_parse(PQgetvalue(r, i, 1));
+
+	pg_col_text(r, i, 0, out->marketplace_id, sizeof(out->marketplace_id));
+	out->status = status < 0 ? SELLER_ACTIVE : (enum seller_status)status;
+}
+
+enum ob_rc pg_seller_state(struct store *st, const char *id, struct seller_state *out, struct ob_err *err)
+{
+	static const char sql[] = "SELECT marketplace_id, status FROM sellers WHERE id = $1";
+	struct pg_args a = { 0 };
+
+	pg_text(&a, id);
+	return pg_one(P(st), sql, &a, out, sizeof(*out), seller_state_row, err);
+}
+
 enum ob_rc pg_seller_get_by_email(struct store *st, const char *email_index, struct seller *out, struct ob_err *err)
 {
 	static const char sql[] = "SELECT " SELLER_COLUMNS " FROM sellers WHERE email_index = $1";

@@ -121,6 +121,7 @@ enum ob_rc pg_marketplace_insert(struct store *st, const struct marketplace *m, 
 enum ob_rc pg_marketplace_get(struct store *st, const char *id, struct marketplace *out, struct ob_err *err);
 enum ob_rc pg_seller_insert(struct store *st, const struct seller *v, struct ob_err *err);
 enum ob_rc pg_seller_get(struct store *st, const char *id, struct seller *out, struct ob_err *err);
+enum ob_rc pg_seller_state(struct store *st, const char *id, struct seller_state *out, struct ob_err *err);
 enum ob_rc pg_seller_get_by_email(struct store *st, const char *email, struct seller *out, struct ob_err *err);
 enum ob_rc pg_seller_set_totp(struct store *st, const struct seller *v, struct ob_err *err);
 enum ob_rc pg_seller_set_status(struct store *st, const char *id, enum seller_status status, int64_t now, struct ob_err *err);

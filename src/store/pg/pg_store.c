@@ -199,6 +199,7 @@ static const struct store_ops pg_ops = {
 	.marketplace_get = pg_marketplace_get,
 	.seller_insert = pg_seller_insert,
 	.seller_get = pg_seller_get,
+	.seller_state = pg_seller_state,
 	.seller_get_by_email = pg_seller_get_by_email,
 	.seller_set_totp = pg_seller_set_totp,
 	.seller_set_status = pg_seller_set_status,
