@@ -104,6 +104,15 @@ void store_rollback(struct store *st)
 #define FORWARD(name, params, args) \
 	enum ob_rc store_##name params { return st->ops->name args; }
 
+FORWARD(erasure_insert, (struct store *st, const struct erasure *e, struct ob_err *err), (st, e, err))
+FORWARD(erasure_update, (struct store *st, const struct erasure *e, struct ob_err *err), (st, e, err))
+FORWARD(erasure_get, (struct store *st, const char *id, struct erasure *out, struct ob_err *err), (st, id, out, err))
+FORWARD(erasure_of, (struct store *st, const char *seller_id, const char *subject, struct erasure *out, struct ob_err *err), (st, seller_id, subject, out, err))
+FORWARD(erasure_count_add, (struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err), (st, erasure_id, c, err))
+FORWARD(erasure_counts, (struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err), (st, erasure_id, out, cap, n, err))
+FORWARD(purge_rows, (struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err), (st, table, kind, owner, pseudonym, limit, rows, err))
+FORWARD(compact, (struct store *st, int64_t pages, int64_t *left, struct ob_err *err), (st, pages, left, err))
+
 FORWARD(marketplace_insert, (struct store *st, const struct marketplace *m, struct ob_err *err), (st, m, err))
 FORWARD(marketplace_get, (struct store *st, const char *id, struct marketplace *out, struct ob_err *err), (st, id, out, err))
 FORWARD(seller_state, (struct store *st, const char *id, struct seller_state *out, struct ob_err *err), (st, id, out, err))
@@ -193,6 +202,7 @@ const char *const delivery_status_names[] = { "pending", "delivered", "dead", NU
 const char *const closure_status_names[] = { "requested", "closing", "closed", "cancelled",
 					     "expired", "paused", "resumed", NULL };
 const char *const service_kind_names[] = { "selling_plan", "advertising", "fulfilment", NULL };
+const char *const erasure_status_names[] = { "running", "purged", "retention_ended", NULL };
 const char *const export_status_names[] = { "pending", "running", "ready", "failed", "expired",
 					    "deleted", NULL };
 

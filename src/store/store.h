@@ -485,6 +485,40 @@ struct legal_hold {
 	char released_by[64];
 };
 
+/* --- erasure (migration 9) --- */
+
+extern const char *const erasure_status_names[];
+
+enum erasure_status { ERASURE_RUNNING, ERASURE_PURGED, ERASURE_RETENTION_ENDED };
+
+#define CERTIFICATE_MAX 16383
+
+/* The purge of one seller (domain/purge.h): where it is, so that it
+ * resumes after a crash, and its certificate once done. */
+struct erasure {
+	char id[ID_MAX];                 /* the certificate's id */
+	char seller_id[ID_MAX];          /* while it runs; empty once purged */
+	char subject_sha256[CRYPTO_HASH_HEX_LEN + 1];  /* of the seller id */
+	char pseudonym[ID_MAX];          /* the owner of the records kept */
+	char marketplace_id[ID_MAX];
+	enum erasure_status status;
+	int step;                        /* the data_tables entry it is at */
+	int64_t started_at;
+	int64_t key_destroyed_at;
+	int64_t purged_at;
+	int64_t retention_ends_at;
+	char certificate[CERTIFICATE_MAX + 1];
+};
+
+/* What the purge did to one table. */
+struct erasure_count {
+	char table[40];
+	int64_t erased, pseudonymised, retained;
+};
+
+/* The statements of a purge (store/purge_sql.h). */
+enum purge_sql_kind { PURGE_SQL_DELETE, PURGE_SQL_PSEUDONYMISE, PURGE_SQL_COUNT };
+
 struct store;
 
 struct store_ops {
@@ -615,6 +649,15 @@ struct store_ops {
 	enum ob_rc (*data_key_destroy)(struct store *st, const char *seller_id, struct ob_err *err);
 	enum ob_rc (*keystore_meta_get)(struct store *st, const char *name, char *value, size_t cap, struct ob_err *err);
 	enum ob_rc (*keystore_meta_put)(struct store *st, const char *name, const char *value, struct ob_err *err);
+
+	enum ob_rc (*erasure_insert)(struct store *st, const struct erasure *e, struct ob_err *err);
+	enum ob_rc (*erasure_update)(struct store *st, const struct erasure *e, struct ob_err *err);
+	enum ob_rc (*erasure_get)(struct store *st, const char *id, struct erasure *out, struct ob_err *err);
+	enum ob_rc (*erasure_of)(struct store *st, const char *seller_id, const char *subject, struct erasure *out, struct ob_err *err);
+	enum ob_rc (*erasure_count_add)(struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err);
+	enum ob_rc (*erasure_counts)(struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err);
+	enum ob_rc (*purge_rows)(struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err);
+	enum ob_rc (*compact)(struct store *st, int64_t pages, int64_t *left, struct ob_err *err);
 
 	enum ob_rc (*legal_hold_insert)(struct store *st, const struct legal_hold *h, struct ob_err *err);
 	enum ob_rc (*legal_hold_get)(struct store *st, const char *id, struct legal_hold *out, struct ob_err *err);
@@ -799,6 +842,27 @@ STORE_FN(closures_of_seller, const char *seller_id, int64_t after_time, const ch
 /* Extends the lease of a running job that owner still holds (OB_ECONFLICT
  * when it lost it), for a long job that reports progress. */
 STORE_FN(job_renew, int64_t id, const char *owner, int64_t lease_until);
+/* Erasures (domain/purge.h keeps their rules). erasure_insert:
+ * OB_ECONFLICT when the seller has one running or the id or pseudonym is
+ * taken. erasure_update writes every field but id and pseudonym.
+ * erasure_of: the running erasure of seller_id when set, else the latest
+ * of subject (a purged seller's); OB_ENOTFOUND when none. */
+STORE_FN(erasure_insert, const struct erasure *e);
+STORE_FN(erasure_update, const struct erasure *e);
+STORE_FN(erasure_get, const char *id, struct erasure *out);
+STORE_FN(erasure_of, const char *seller_id, const char *subject, struct erasure *out);
+/* Adds c's figures to the erasure's counts of c->table. */
+STORE_FN(erasure_count_add, const char *erasure_id, const struct erasure_count *c);
+STORE_FN(erasure_counts, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n);
+/* One batch of a purge on data_tables[table]: deletes, or moves to the
+ * pseudonym and empties, at most limit rows that owner owns; or (COUNT)
+ * counts them all. *rows: the rows done or counted. */
+STORE_FN(purge_rows, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym,
+	 int64_t limit, int64_t *rows);
+/* Gives at most pages free pages back to the file system and empties the
+ * write-ahead log when it can (SQLite); *left: free pages still in the
+ * file. PostgreSQL leaves this to its autovacuum: *left is 0. */
+STORE_FN(compact, int64_t pages, int64_t *left);
 /* Legal holds (domain/legal_hold.h keeps their rules). legal_hold_release
  * sets released_at and released_by of a hold not yet released
  * (OB_ENOTFOUND when there is no such hold, OB_ECONFLICT when it was

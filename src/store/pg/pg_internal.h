@@ -109,6 +109,16 @@ enum ob_rc pg_begin(struct store *st, int write, struct ob_err *err);
 enum ob_rc pg_commit(struct store *st, struct ob_err *err);
 void pg_rollback(struct store *st);
 
+/* Erasures and purges (pg_erasure.c). */
+enum ob_rc pg_erasure_insert(struct store *st, const struct erasure *e, struct ob_err *err);
+enum ob_rc pg_erasure_update(struct store *st, const struct erasure *e, struct ob_err *err);
+enum ob_rc pg_erasure_get(struct store *st, const char *id, struct erasure *out, struct ob_err *err);
+enum ob_rc pg_erasure_of(struct store *st, const char *seller_id, const char *subject, struct erasure *out, struct ob_err *err);
+enum ob_rc pg_erasure_count_add(struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err);
+enum ob_rc pg_erasure_counts(struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc pg_purge_rows(struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err);
+enum ob_rc pg_compact(struct store *st, int64_t pages, int64_t *left, struct ob_err *err);
+
 /* The sellers' data keys (pg_keystore.c). */
 enum ob_rc pg_data_key_get(struct store *st, const char *seller_id, char *wrapped, size_t cap, struct ob_err *err);
 enum ob_rc pg_data_key_put(struct store *st, const char *seller_id, const char *wrapped, int64_t now, struct ob_err *err);

@@ -67,6 +67,16 @@ enum ob_rc sq_data_key_destroy(struct store *st, const char *seller_id, struct o
 enum ob_rc sq_keystore_meta_get(struct store *st, const char *name, char *value, size_t cap, struct ob_err *err);
 enum ob_rc sq_keystore_meta_put(struct store *st, const char *name, const char *value, struct ob_err *err);
 
+/* Erasures and purges (sqlite_erasure.c). */
+enum ob_rc sq_erasure_insert(struct store *st, const struct erasure *e, struct ob_err *err);
+enum ob_rc sq_erasure_update(struct store *st, const struct erasure *e, struct ob_err *err);
+enum ob_rc sq_erasure_get(struct store *st, const char *id, struct erasure *out, struct ob_err *err);
+enum ob_rc sq_erasure_of(struct store *st, const char *seller_id, const char *subject, struct erasure *out, struct ob_err *err);
+enum ob_rc sq_erasure_count_add(struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err);
+enum ob_rc sq_erasure_counts(struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err);
+enum ob_rc sq_purge_rows(struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err);
+enum ob_rc sq_compact(struct store *st, int64_t pages, int64_t *left, struct ob_err *err);
+
 /* Marketplace facts (sqlite_facts.c). */
 enum ob_rc sq_seller_set_status(struct store *st, const char *id, enum seller_status status, int64_t now, struct ob_err *err);
 enum ob_rc sq_listing_insert(struct store *st, const struct listing *l, struct ob_err *err);
