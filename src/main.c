@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, "audit verify: check the audit log's hash chain" },
 	{ "jobs", cmd_jobs, "jobs run-due [--now T]: run the background jobs due, then exit" },
 	{ "export", cmd_export, "export --seller ID --out FILE.zip: write a seller's data archive" },
+	{ "purge", cmd_purge, "purge --seller ID: erase a closed seller's personal data when it is due" },
 	{ "certificate", cmd_certificate, "certificate verify FILE [--public-key KEY]: check an erasure certificate" },
 	{ "version", cmd_version, "print the version" },
 };

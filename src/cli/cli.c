@@ -2,9 +2,11 @@
 
 #include "core/keyring.h"
 #include "core/log.h"
+#include "core/signing.h"
 #include "core/policy.h"
 #include "domain/export.h"
 #include "domain/notify.h"
+#include "domain/purge.h"
 #include "store/seal.h"
 
 #include <stdio.h>
@@ -82,11 +84,26 @@ static int cli_master_key(const struct config *cfg, struct store *st)
 	return 0;
 }
 
+/* The key that signs erasure certificates, for the life of the program. */
+static struct signing_key signing;
+
+static int cli_signing_key(const struct config *cfg)
+{
+	char msg[512];
+
+	if (signing_key_load(cfg, 1, &signing, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "offboard: %s\n", msg);
+		return -1;
+	}
+	purge_init(cfg->data_dir, &signing);
+	return 0;
+}
+
 struct store *cli_open_store(const struct config *cfg)
 {
 	struct store *st = cli_open_store_no_keys(cfg);
 
-	if (st != NULL && cli_master_key(cfg, st) < 0) {
+	if (st != NULL && (cli_master_key(cfg, st) < 0 || cli_signing_key(cfg) < 0)) {
 		store_close(st);
 		return NULL;
 	}

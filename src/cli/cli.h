@@ -20,6 +20,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 int cmd_certificate(int argc, char **argv);
 
 /* Loads the settings of a command (see config_load), printing usage for

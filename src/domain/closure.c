@@ -10,6 +10,7 @@
 #include "domain/legal_hold.h"
 #include "domain/notify.h"
 #include "domain/payout.h"
+#include "domain/purge.h"
 #include "domain/text.h"
 
 #include <assert.h>
@@ -756,7 +757,8 @@ static enum ob_rc close_now(struct store *st, const struct job *job, int64_t now
 	    (rc = store_listings_deactivate(st, c.seller_id, now, &changed, err)) != OB_OK ||
 	    (rc = store_services_terminate(st, c.seller_id, now, &changed, err)) != OB_OK ||
 	    (rc = store_sessions_end(st, c.seller_id, err)) != OB_OK ||
-	    (rc = schedule_release(st, &c, err)) != OB_OK)
+	    (rc = schedule_release(st, &c, err)) != OB_OK ||
+	    (rc = purge_schedule(st, c.seller_id, c.erase_at, err)) != OB_OK)
 		return rc;
 	return tell(st, "system", &c, "account.closed", "account.closed", "Your seller account is closed",
 		    body, err);

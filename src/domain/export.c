@@ -52,7 +52,7 @@ static enum ob_rc ensure_dir(struct ob_err *err)
 
 /* Removes the export's file and whatever a build of it left: the archive
  * under its temporary name, and libzip's temporary files beside it. */
-static void remove_files(const char *id)
+void export_remove_files(const char *id)
 {
 	char dir[PATH_MAX], path[PATH_MAX], prefix[ID_MAX + 8];
 	DIR *d;
@@ -262,7 +262,7 @@ enum ob_rc export_delete(struct store *st, const char *seller_id, const char *id
 		goto fail;
 	}
 	/* the file goes first: a failure below leaves no file behind a "ready" */
-	remove_files(out->id);
+	export_remove_files(out->id);
 	from = out->status;
 	out->status = EXPORT_DELETED;
 	out->updated_at = out->deleted_at = clock_now();
@@ -401,7 +401,7 @@ enum ob_rc export_job_build(struct store *st, const struct job *job, int64_t now
 	}
 	if (job->attempts > JOB_MAX_ATTEMPTS) {
 		/* it died with its process on the last attempt: never again */
-		remove_files(e.id);
+		export_remove_files(e.id);
 		fail_export(st, &e, e.status, "the export could not be made", &ferr);
 		return OB_OK;
 	}
@@ -419,7 +419,7 @@ enum ob_rc export_job_build(struct store *st, const struct job *job, int64_t now
 				   .lease = job->lease_until > now + 5 ? job->lease_until - now : 5 };
 	if ((rc = ensure_dir(err)) != OB_OK)
 		goto failed;
-	remove_files(e.id);
+	export_remove_files(e.id);
 	export_path(e.id, path, sizeof(path));
 	exports_dir(dir, sizeof(dir));
 	log_kv(LOG_INFO, "export started", "export_id", e.id, NULL);
@@ -433,7 +433,7 @@ enum ob_rc export_job_build(struct store *st, const struct job *job, int64_t now
 failed:
 	if (bs.taken_over)
 		return OB_OK;   /* its files are the new owner's now */
-	remove_files(e.id);
+	export_remove_files(e.id);
 	if (rc == OB_ECONFLICT && (strcmp(err->code, "export_cancelled") == 0 ||
 				   strcmp(err->code, "export_changed") == 0))
 		return OB_OK;   /* deleted while it ran, or taken over: nothing of ours to finish */
@@ -462,7 +462,7 @@ enum ob_rc export_job_expire(struct store *st, const struct job *job, int64_t no
 	if (now < e.expires_at)
 		return ob_fail(err, OB_ECONFLICT, "not_due", NULL, "the export expires later");
 	/* the file first: once it is gone, a failure below is only retried */
-	remove_files(e.id);
+	export_remove_files(e.id);
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
 	e.status = EXPORT_EXPIRED;

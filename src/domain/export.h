@@ -34,6 +34,9 @@ void export_init(const char *data_dir);
 /* Writes the path of the export's file (DATA_DIR/exports/<id>.zip) into out. */
 void export_path(const char *id, char *out, size_t cap);
 
+/* Removes the export's file and whatever a build of it left behind. */
+void export_remove_files(const char *id);
+
 /* Starts an export of the seller's data (status pending, its job due now),
  * or, when one is pending or running, answers that one: *created says
  * which. An export whose job died is marked failed and replaced. Audited

@@ -426,6 +426,16 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(tmp, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+void notify_remove_mail_file(const char *email_id)
+{
+	char path[1200];
+
+	snprintf(path, sizeof(path), "%s/mail/%s.eml", g.data_dir, email_id);
+	unlink(path);
+	strcat(path, ".tmp");
+	unlink(path);
+}
+
 /* Writes the message to DATA_DIR/mail/<id>.eml (mode 0600, in a folder of
  * mode 0700), through a temporary file so a reader never sees half. */
 static enum ob_rc file_write(const struct email *e, const char *msg, size_t len, struct ob_err *err)

@@ -30,6 +30,9 @@ const struct notify_settings *notify_settings(void);
 
 /* Queues an e-mail with subject and plain-text body to the seller's
  * address. Call inside the transaction of the change it reports. */
+/* Removes the .eml file written for the e-mail without --smtp, if any. */
+void notify_remove_mail_file(const char *email_id);
+
 enum ob_rc notify_email(struct store *st, const char *seller_id, const char *subject,
 			const char *body, struct ob_err *err);
 

@@ -8,7 +8,7 @@
 
 #define TABLES_MAX 64
 #define SQL_MAX 1024
-#define KINDS 3
+#define KINDS 4
 
 static char texts[2][TABLES_MAX][KINDS][SQL_MAX];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -40,6 +40,10 @@ static void build(size_t i, int s, char style)
 		 "DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s WHERE %s%s LIMIT %c2)", t->name, t->key,
 		 t->key, t->name, owner,
 		 strcmp(t->name, "ledger_txns") == 0 ? " ORDER BY reverses_id IS NULL" : "", style);
+	if (strcmp(t->key, "id") == 0)
+		snprintf(texts[s][i][PURGE_SQL_IDS], SQL_MAX,
+			 "SELECT id FROM %s WHERE %s AND id > %c3 ORDER BY id LIMIT %c2", t->name, owner, style,
+			 style);
 	if (t->action != PURGE_PSEUDONYMISE)
 		return;
 	n = (size_t)snprintf(set, sizeof(set), "%s = %c3", t->owner_column, style);

@@ -1,7 +1,8 @@
 /* purge_sql.h: the statements of a purge, written once from the registry
  * (store/data_classes.h) for each backend's placeholders, so that both
  * backends run the same SQL. Parameters: 1 the owner (a seller id or a
- * pseudonym), 2 the batch size, 3 the pseudonym. */
+ * pseudonym), 2 the batch size, 3 the pseudonym (or, listing ids, the id to
+ * start after). */
 #ifndef OB_PURGE_SQL_H
 #define OB_PURGE_SQL_H
 

@@ -111,6 +111,7 @@ FORWARD(erasure_of, (struct store *st, const char *seller_id, const char *subjec
 FORWARD(erasure_count_add, (struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err), (st, erasure_id, c, err))
 FORWARD(erasure_counts, (struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err), (st, erasure_id, out, cap, n, err))
 FORWARD(purge_rows, (struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err), (st, table, kind, owner, pseudonym, limit, rows, err))
+FORWARD(purge_ids, (struct store *st, size_t table, const char *owner, const char *after, size_t cap, char (*ids)[ID_MAX], size_t *n, struct ob_err *err), (st, table, owner, after, cap, ids, n, err))
 FORWARD(compact, (struct store *st, int64_t pages, int64_t *left, struct ob_err *err), (st, pages, left, err))
 
 FORWARD(marketplace_insert, (struct store *st, const struct marketplace *m, struct ob_err *err), (st, m, err))

@@ -517,7 +517,7 @@ struct erasure_count {
 };
 
 /* The statements of a purge (store/purge_sql.h). */
-enum purge_sql_kind { PURGE_SQL_DELETE, PURGE_SQL_PSEUDONYMISE, PURGE_SQL_COUNT };
+enum purge_sql_kind { PURGE_SQL_DELETE, PURGE_SQL_PSEUDONYMISE, PURGE_SQL_COUNT, PURGE_SQL_IDS };
 
 struct store;
 
@@ -658,6 +658,7 @@ struct store_ops {
 	enum ob_rc (*erasure_counts)(struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err);
 	enum ob_rc (*purge_rows)(struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err);
 	enum ob_rc (*compact)(struct store *st, int64_t pages, int64_t *left, struct ob_err *err);
+	enum ob_rc (*purge_ids)(struct store *st, size_t table, const char *owner, const char *after, size_t cap, char (*ids)[ID_MAX], size_t *n, struct ob_err *err);
 
 	enum ob_rc (*legal_hold_insert)(struct store *st, const struct legal_hold *h, struct ob_err *err);
 	enum ob_rc (*legal_hold_get)(struct store *st, const char *id, struct legal_hold *out, struct ob_err *err);
@@ -859,6 +860,10 @@ STORE_FN(erasure_counts, const char *erasure_id, struct erasure_count *out, size
  * counts them all. *rows: the rows done or counted. */
 STORE_FN(purge_rows, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym,
 	 int64_t limit, int64_t *rows);
+/* Up to cap ids of the rows of data_tables[table] (a table keyed by id)
+ * that owner owns, in id order, after the id after ("" for the first). */
+STORE_FN(purge_ids, size_t table, const char *owner, const char *after, size_t cap, char (*ids)[ID_MAX],
+	 size_t *n);
 /* Gives at most pages free pages back to the file system and empties the
  * write-ahead log when it can (SQLite); *left: free pages still in the
  * file. PostgreSQL leaves this to its autovacuum: *left is 0. */

@@ -162,6 +162,26 @@ enum ob_rc pg_purge_rows(struct store *st, size_t table, enum purge_sql_kind kin
 	return pg_write(P(st), sql, &a, rows, err);
 }
 
+static void id_row(const PGresult *r, int i, void *row)
+{
+	pg_col_text(r, i, 0, row, ID_MAX);
+}
+
+enum ob_rc pg_purge_ids(struct store *st, size_t table, const char *owner, const char *after, size_t cap,
+			char (*ids)[ID_MAX], size_t *n, struct ob_err *err)
+{
+	const char *sql = purge_sql(table, PURGE_SQL_IDS, '$');
+	struct pg_args a = { 0 };
+
+	*n = 0;
+	if (sql == NULL)
+		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "table %zu is not keyed by id", table);
+	pg_text(&a, owner);
+	pg_int(&a, (int64_t)cap);
+	pg_text(&a, after);
+	return pg_rows(P(st), sql, &a, ids, ID_MAX, cap, n, id_row, err);
+}
+
 enum ob_rc pg_compact(struct store *st, int64_t pages, int64_t *left, struct ob_err *err)
 {
 	(void)st;

@@ -117,6 +117,7 @@ enum ob_rc pg_erasure_of(struct store *st, const char *seller_id, const char *su
 enum ob_rc pg_erasure_count_add(struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err);
 enum ob_rc pg_erasure_counts(struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err);
 enum ob_rc pg_purge_rows(struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err);
+enum ob_rc pg_purge_ids(struct store *st, size_t table, const char *owner, const char *after, size_t cap, char (*ids)[ID_MAX], size_t *n, struct ob_err *err);
 enum ob_rc pg_compact(struct store *st, int64_t pages, int64_t *left, struct ob_err *err);
 
 /* The sellers' data keys (pg_keystore.c). */

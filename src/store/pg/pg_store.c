@@ -293,6 +293,7 @@ static const struct store_ops pg_ops = {
 	.erasure_counts = pg_erasure_counts,
 	.purge_rows = pg_purge_rows,
 	.compact = pg_compact,
+	.purge_ids = pg_purge_ids,
 	.data_key_get = pg_data_key_get,
 	.data_key_put = pg_data_key_put,
 	.data_key_destroy = pg_data_key_destroy,

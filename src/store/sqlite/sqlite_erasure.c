@@ -194,6 +194,29 @@ enum ob_rc sq_purge_rows(struct store *st, size_t table, enum purge_sql_kind kin
 	return OB_OK;
 }
 
+static void id_row(sqlite3_stmt *q, void *row)
+{
+	sq_col_text(q, 0, row, ID_MAX);
+}
+
+enum ob_rc sq_purge_ids(struct store *st, size_t table, const char *owner, const char *after, size_t cap,
+			char (*ids)[ID_MAX], size_t *n, struct ob_err *err)
+{
+	const char *sql = purge_sql(table, PURGE_SQL_IDS, '?');
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *q;
+
+	*n = 0;
+	if (sql == NULL)
+		return ob_fail(err, OB_EINTERNAL, NULL, NULL, "table %zu is not keyed by id", table);
+	if ((q = sq_prep(s, sql, err)) == NULL)
+		return err->rc;
+	sq_bind_text(q, 1, owner);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)cap);
+	sq_bind_text(q, 3, after);
+	return sq_rows(s, q, ids, ID_MAX, cap, n, id_row, err);
+}
+
 /* incremental_vacuum moves pages only in a database made with auto_vacuum
  * (every database this version makes); the checkpoint then rewrites the
  * file from the log and TRUNCATE leaves the log empty. Both may find the

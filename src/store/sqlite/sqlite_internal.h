@@ -75,6 +75,7 @@ enum ob_rc sq_erasure_of(struct store *st, const char *seller_id, const char *su
 enum ob_rc sq_erasure_count_add(struct store *st, const char *erasure_id, const struct erasure_count *c, struct ob_err *err);
 enum ob_rc sq_erasure_counts(struct store *st, const char *erasure_id, struct erasure_count *out, size_t cap, size_t *n, struct ob_err *err);
 enum ob_rc sq_purge_rows(struct store *st, size_t table, enum purge_sql_kind kind, const char *owner, const char *pseudonym, int64_t limit, int64_t *rows, struct ob_err *err);
+enum ob_rc sq_purge_ids(struct store *st, size_t table, const char *owner, const char *after, size_t cap, char (*ids)[ID_MAX], size_t *n, struct ob_err *err);
 enum ob_rc sq_compact(struct store *st, int64_t pages, int64_t *left, struct ob_err *err);
 
 /* Marketplace facts (sqlite_facts.c). */

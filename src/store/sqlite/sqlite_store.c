@@ -734,6 +734,7 @@ static const struct store_ops sqlite_ops = {
 	.erasure_counts = sq_erasure_counts,
 	.purge_rows = sq_purge_rows,
 	.compact = sq_compact,
+	.purge_ids = sq_purge_ids,
 	.data_key_get = sq_data_key_get,
 	.data_key_put = sq_data_key_put,
 	.data_key_destroy = sq_data_key_destroy,
