@@ -152,7 +152,7 @@ static enum ob_rc start(struct store *st, const char *seller_id, int64_t now, st
 	e->retention_ends_at = now + (int64_t)policy_of(&c)->retention_financial_days * DAY;
 	/* the pseudonym's row holds nothing but the marketplace */
 	snprintf(p->id, sizeof(p->id), "%s", e->pseudonym);
-	snprintf(p->marketplace_id, sizeof(p->marketplace_id), "%s", s->marketplace_id);
+	memcpy(p->marketplace_id, s->marketplace_id, sizeof(p->marketplace_id));
 	snprintf(p->email, sizeof(p->email), "%s", e->pseudonym);
 	snprintf(p->email_index, sizeof(p->email_index), "%s", e->pseudonym);
 	p->status = SELLER_PURGED;

@@ -38,9 +38,11 @@ static int group_setup(void **state)
 	FILE *f = fdopen(fd, "w");
 
 	(void)state;
-	/* a short confirmation link (1 hour) so expiry is quick to reach */
+	/* a short confirmation link (1 hour) so expiry is quick to reach;
+	 * "brief" ends history access at once, while the reserve (a day)
+	 * still puts the erasure off */
 	fprintf(f, "[default]\nconfirm_hours = 1\ngrace_days = 14\nhistory_days = 180\n"
-		   "[brief]\ngrace_days = 0\nhistory_days = 0\nreserve_days = 0\n");
+		   "[brief]\ngrace_days = 0\nhistory_days = 0\nreserve_days = 1\n");
 	fclose(f);
 	snprintf(data_dir, sizeof(data_dir), "/tmp/offboard-mail-%d", (int)getpid());
 	snprintf(flag_dir, sizeof(flag_dir), "%s", data_dir);
