@@ -8,6 +8,16 @@ export OFFBOARD_DB=$db OFFBOARD_DATA_DIR=$data OFFBOARD_POLICY=$policy
 export OFFBOARD_PUBLIC_URL=http://$listen
 mkdir -p "$data"
 key_file=$data/operator.key
+# A demo database from before personal data was sealed has no keystore
+# beside it; it is put aside and the demo loaded again.
+if [[ $db == sqlite:* ]]; then
+	path=${db#sqlite:}
+	if [ -f "$path" ] && [ ! -f "${path%.db}.keys.db" ]; then
+		mv "$path" "$path.before-sealing"
+		rm -f "$path-wal" "$path-shm"
+		echo "run.sh: $path predates sealed personal data: moved to $path.before-sealing"
+	fi
+fi
 "$bin" migrate >/dev/null 2>&1
 "$bin" demo 2>/dev/null            # loads the demo once; later it only prints the sign-ins
 if [ ! -f "$key_file" ]; then
@@ -20,6 +30,9 @@ offboard is starting on http://$listen   (database $db, data folder $data)
   console:       http://$listen/ops/   (operator key below)
   health:        curl http://$listen/healthz
   operator key:  $(cat "$key_file")   (also in $key_file)
+  keys:          $data/master.key seals personal data, $data/signing.key signs erasure
+                 certificates: made here for the demo; production supplies its own
+                 (OFFBOARD_MASTER_KEY_FILE, OFFBOARD_SIGNING_KEY_FILE; docs/operator-guide.md)
   e-mails:       $data/mail/*.eml (no SMTP configured; set OFFBOARD_SMTP=smtp://host:port)
   sign in:       curl -c jar -H 'Content-Type: application/json' \\
                    -d '{"email":"ready@demo.offboard.test","password":"demo-password"}' \\
