@@ -161,6 +161,7 @@ static enum ob_rc start(struct store *st, const char *seller_id, int64_t now, st
 	if ((rc = store_erasure_insert(st, e, err)) != OB_OK ||
 	    (rc = st->ops->seller_insert(st, p, err)) != OB_OK ||
 	    (rc = store_seller_set_status(st, seller_id, SELLER_PURGED, now, err)) != OB_OK ||
+	    (rc = store_sessions_end(st, seller_id, err)) != OB_OK ||
 	    (rc = audit_record(st, "system", seller_id, "purge.started", detail, err)) != OB_OK) {
 		store_rollback(st);
 		goto out;
