@@ -380,7 +380,10 @@ enum ob_rc certificate_save(const char *dir, const char *id, const char *text, s
 	n = snprintf(final, sizeof(final), "%s/%s.json", dir, id);
 	if (n < 0 || (size_t)n >= sizeof(final))
 		return ob_fail(err, OB_EINTERNAL, "cannot_write", NULL, "the certificate folder's path is too long");
-	snprintf(tmp, sizeof(tmp), "%s/.%s.json.%ld.tmp", dir, id, (long)getpid());
+	/* one temporary name per certificate: a write killed midway leaves a
+	 * file that the next write of that certificate (one purge at a time,
+	 * under its job's lease) truncates and renames away */
+	snprintf(tmp, sizeof(tmp), "%s/.%s.json.tmp", dir, id);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return ob_fail(err, OB_EINTERNAL, "cannot_write", NULL, "cannot make %s: %s", dir, strerror(errno));
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)

@@ -380,7 +380,11 @@ enum ob_rc purge_run(struct store *st, const char *seller_id, int64_t now, struc
 
 	if (e == NULL)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
-	if ((rc = start(st, seller_id, now, e, err)) != OB_OK || (rc = shred(st, e, now, err)) != OB_OK)
+	rc = start(st, seller_id, now, e, err);
+	/* done, but a run killed while compacting left free pages behind */
+	if (rc == OB_EGONE)
+		compact(st);
+	if (rc != OB_OK || (rc = shred(st, e, now, err)) != OB_OK)
 		goto out;
 	while (rc == OB_OK && more && (size_t)e->step < data_tables_count)
 		rc = purge_batch(st, e, &more, err);
