@@ -302,6 +302,19 @@ check(any(d["event"] == "account.purged" for d in deliveries["items"]), "no acco
 server.send_signal(signal.SIGTERM)
 server.wait(timeout=30)
 
+# 5. a master key that is missing or another one: the server refuses to start
+master = os.path.join(data, "master.key")
+os.rename(master, master + ".away")
+p = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:0", *COMMON], env=env, capture_output=True, text=True,
+                   timeout=30)
+check(p.returncode != 0 and "master key that is not given" in p.stderr, "serve without its key: %s" % p.stderr)
+check(not os.path.exists(master), "a new master key was made over a used keystore")
+os.rename(master + ".away", master)
+other = dict(env, OFFBOARD_MASTER_KEY="A" * 43 + "=")
+p = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:0", *COMMON], env=other, capture_output=True, text=True,
+                   timeout=30)
+check(p.returncode != 0 and "not the one the keystore was made with" in p.stderr, "serve with another key: %s" % p.stderr)
+
 check("ok" in cli("check").stdout + cli("check").stderr, "offboard check")
 cli("audit", "verify")
 print("erasure.py: journey to erasure ok (certificate %s)" % cert["id"])
