@@ -16,6 +16,7 @@ OFFBOARD_TEST_DB=pg (OFFBOARD_TEST_PG names the server).
 The master and signing keys are made on first start in the data folder,
 as `make run` does: OFFBOARD_MASTER_KEY is unset here on purpose.
 """
+import atexit
 import http.cookiejar
 import json
 import os
@@ -37,6 +38,9 @@ DAY = 86400
 
 def fail(msg):
     print("erasure.py: FAIL: " + msg, file=sys.stderr)
+    log = os.path.join(tmp, "server.log")
+    if os.path.exists(log):
+        print("server.log ends:\n" + open(log).read()[-3000:], file=sys.stderr)
     sys.exit(1)
 
 
@@ -79,9 +83,25 @@ def run_due(t):
     cli("jobs", "run-due", "--now", rfc3339(t))
 
 
+servers = []
+
+
+def cleanup():
+    for s in servers:
+        if s.poll() is None:
+            s.kill()
+            s.wait()
+    if PG:
+        subprocess.run(["psql", os.environ["OFFBOARD_TEST_PG"], "-qc", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name],
+                       capture_output=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+atexit.register(cleanup)
 server = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--threads", "2", *COMMON],
                           env=env, stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, "server.log"), "w"),
                           text=True)
+servers.append(server)
 line = server.stdout.readline()
 m = re.match(r"listening on (http://\S+)", line)
 check(m, "the server did not start: " + line)
@@ -286,6 +306,7 @@ check(cli("certificate", "verify", bad, ok=False).returncode == 1, "a changed ce
 # 4. the other seller is untouched; the purged one cannot sign in
 server = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--threads", "2", *COMMON], env=env,
                           stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, "server2.log"), "w"), text=True)
+servers.append(server)
 URL = re.match(r"listening on (http://\S+)", server.stdout.readline()).group(1)
 b = Seller(B["email"], B["password"])
 expect(b.sign_in(), 201, "B signs in after the purge")
