@@ -2,9 +2,10 @@
 # `offboard purge` of a closed PURGE_ORDERS-order seller while wrk drives
 # another seller's API on the same SQLite file, against a plain DELETE of
 # that seller's rows plus VACUUM (sqlite3) on a copy of the same file, in
-# the same run; and the other seller's p99 during the purge against idle.
-# Aims: purge within 3x the plain delete; the other seller's p99 at most 2x
-# its idle value.
+# the same run; the same purge alone on another copy, to tell its own cost
+# from the contention; and the other seller's p99 during the purge against
+# idle. Aims: purge (under load) within 3x the plain delete; the other
+# seller's p99 at most 2x its idle value.
 # shellcheck shell=bash
 
 PURGE_ORDERS=${PURGE_ORDERS:-$GEN_ORDERS}       # orders of the purged seller
@@ -18,7 +19,8 @@ PURGE_PATH=${PURGE_PATH:-/api/v1/orders?limit=20}
 # accepts (the closure flow is not what is measured): nothing open (orders
 # delivered, claims closed, payouts settled, services ended: the triggers
 # keep seller_counters right), the account closed, and a finished closure
-# whose every date, erase_at included, lies in the past.
+# whose every date, erase_at included, lies in the past. Then a checkpoint,
+# so that the file alone holds everything and copies of it are whole.
 purge_close() {
 	local day=86400 t=$3
 	sqlite3 "$1" >>"$tmp/purge.log" 2>&1 <<SQL || die "closing the seller with sqlite3 failed"
@@ -43,10 +45,11 @@ SQL
 }
 
 # purge_delete DB SELLER: the baseline, a plain DELETE of every row of the
-# seller in one transaction, then VACUUM; sets del_s.
+# seller in one transaction, then VACUUM, in one sqlite3 process (its
+# defaults: no secure_delete); sets del_s.
 purge_delete() {
 	local t0 t1 o="seller_id = '$2'"
-	cat "$1" >/dev/null # from a warm page cache, as the purge
+	purge_settle "$1"
 	t0=$(now)
 	sqlite3 "$1" >>"$tmp/purge.log" 2>&1 <<SQL || die "the plain DELETE with sqlite3 failed"
 BEGIN;
@@ -79,56 +82,73 @@ SQL
 # purge_rows DB SELLER: rows of the seller in the tables the purge goes
 # through (what the baseline deletes).
 purge_rows() {
-	local o="seller_id = '$2'"
-	sqlite3 "$1" "SELECT (SELECT count(*) FROM orders WHERE $o)
-		+ (SELECT count(*) FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE $o))
-		+ (SELECT count(*) FROM disputes WHERE $o) + (SELECT count(*) FROM ledger_txns WHERE $o)
-		+ (SELECT count(*) FROM ledger_postings WHERE $o) + (SELECT count(*) FROM payouts WHERE $o)
-		+ (SELECT count(*) FROM return_window_days WHERE $o) + (SELECT count(*) FROM listings WHERE $o)
-		+ (SELECT count(*) FROM inventory WHERE $o) + (SELECT count(*) FROM balances WHERE $o)
-		+ (SELECT count(*) FROM services WHERE $o) + (SELECT count(*) FROM closures WHERE $o)
-		+ (SELECT count(*) FROM sessions WHERE $o) + 2" 2>>"$tmp/purge.log" || echo "?"
+	local o="seller_id = '$2'" t sql="SELECT 1" # its sellers row
+	for t in sessions listings inventory exports emails legal_holds return_window_days disputes \
+		orders ledger_postings ledger_txns balances payouts services closures seller_counters; do
+		sql+=" + (SELECT count(*) FROM $t WHERE $o)"
+	done
+	sql+=" + (SELECT count(*) FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE $o))"
+	sql+=" + (SELECT count(*) FROM idempotency WHERE scope = '$2')"
+	sqlite3 "$1" "$sql" 2>>"$tmp/purge.log" || echo "?"
 }
 
-# mib FILE: its size in MiB, one decimal.
-mib() { awk -v b="$(stat -c %s "$1" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+# purge_settle FILE: the dirty pages of the copies and runs before written out
+# (their write-back would slow the next run down), and FILE in the page cache.
+purge_settle() {
+	sync
+	cat "$1" >/dev/null
+}
 
-# purge_under_load DB SELLER NOW URL COOKIE: wrk on URL (the other seller) from just
-# before `offboard purge` starts until it ends, into $tmp/wrk.purge_during;
-# sets purge_s and purge_out.
+# purge_mib FILE: its size in MiB, one decimal.
+purge_mib() { awk -v b="$(stat -c %s "$1" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+# purge_run DB SELLER NOW: `offboard purge`, timed, in the background (so
+# that a signal to this script stops it); sets purge_s and purge_cert.
+purge_run() {
+	local t0 t1 pid rc=0
+	t0=$(now)
+	"$bin" purge --db "sqlite:$1" --seller "$2" --now "$3" --log-level warn \
+		--data-dir "$tmp/data-purge" >"$tmp/purge.out" 2>>"$tmp/purge.log" &
+	pid=$!
+	procs+=("$pid")
+	wait "$pid" || rc=$?
+	t1=$(now)
+	purge_s=$(elapsed "$t0" "$t1")
+	purge_cert=$(sed -n 's/^purged: certificate \([^ ]*\) .*/\1/p' "$tmp/purge.out")
+	if [ "$rc" -ne 0 ] || [ -z "$purge_cert" ]; then
+		failed=1
+		echo "bench: offboard purge failed: $(tail -n 3 "$tmp/purge.log")" >&2
+	fi
+}
+
+# purge_under_load DB SELLER NOW URL COOKIE: purge_run, with wrk on URL (the
+# other seller) from just before it starts until it ends, into
+# $tmp/wrk.purge_during.
 purge_under_load() {
-	local t0 t1 wpid ppid rc=0
+	local wpid
 	wrk -t "$WRK_THREADS" -c "$PURGE_CONNECTIONS" --timeout "$WRK_TIMEOUT" -d 3600s --latency \
 		-H "Cookie: $5" "$4" >"$tmp/wrk.purge_during" 2>&1 &
 	wpid=$!
 	wrk_pids=("$wpid")
 	sleep 0.2
-	t0=$(now)
-	"$bin" purge --db "sqlite:$1" --seller "$2" --now "$3" --log-level warn \
-		--data-dir "$tmp/data-purge" >"$tmp/purge.out" 2>>"$tmp/purge.log" &
-	ppid=$!
-	procs+=("$ppid")
-	wait "$ppid" || rc=$?
-	t1=$(now)
+	purge_run "$1" "$2" "$3"
 	# wrk reports what it measured so far on SIGINT
 	kill -INT "$wpid" 2>/dev/null || true
 	wait "$wpid" || die "wrk during the purge failed: $(cat "$tmp/wrk.purge_during")"
 	wrk_pids=()
-	[ "$rc" -eq 0 ] || die "offboard purge failed: $(tail -n 3 "$tmp/purge.log")"
-	purge_s=$(elapsed "$t0" "$t1")
-	purge_out=$(cat "$tmp/purge.out")
 }
 
 part_purge() {
-	local dir="$tmp/purge" db big other t rows size0 size_del size_purge left kept r1 r2 m1 m2 url
-	local o_email o_password n CONNECTIONS=$PURGE_CONNECTIONS # for bench (lib.sh)
+	local dir="$tmp/purge" db big other now_text rows size0 size_del size_purge left kept url n f
+	local alone_s load_s r0 r1 r2 m1 m2 o_email o_password
+	local CONNECTIONS=$PURGE_CONNECTIONS # of bench() (lib.sh)
 
 	need sqlite3 "scripts/deps.sh test installs it"
 	mkdir -p "$dir"
 	db="$dir/purge.db"
-	echo "purge: offboard purge of a closed seller with $PURGE_ORDERS orders while wrk" \
+	echo "purge: offboard purge of a closed seller with $PURGE_ORDERS orders (SQLite) while wrk" \
 		"(-t $WRK_THREADS -c $PURGE_CONNECTIONS) drives another seller's GET $PURGE_PATH," \
-		"vs a plain DELETE + VACUUM (sqlite3) of the same rows on a copy"
+		"vs a plain DELETE + VACUUM (sqlite3) of the same rows on a copy of the file"
 	for n in "$PURGE_ORDERS" "$PURGE_OTHER_ORDERS"; do
 		"$bin" gen --db "sqlite:$db" --sellers 1 --orders-per-seller "$n" --log-level warn \
 			--data-dir "$tmp/data-purge" >>"$dir/sellers" 2>>"$tmp/purge.log" ||
@@ -137,28 +157,37 @@ part_purge() {
 	IFS=$'\t' read -r big _ _ n < <(sed -n 1p "$dir/sellers")
 	[ "$n" = "$PURGE_ORDERS" ] || die "offboard gen made $n orders, not $PURGE_ORDERS"
 	IFS=$'\t' read -r other o_email o_password _ < <(sed -n 2p "$dir/sellers")
-	t=$(date -u +%s)
-	purge_close "$db" "$big" "$t"
+	n=$(date -u +%s)
+	now_text=$(date -u -d "@$n" +%Y-%m-%dT%H:%M:%SZ)
+	purge_close "$db" "$big" "$n"
 	rows=$(purge_rows "$db" "$big")
-	size0=$(mib "$db")
+	size0=$(purge_mib "$db")
+	for f in plain alone; do
+		cp "$db" "$dir/$f.db"
+		cp "$dir/purge.keys.db" "$dir/$f.keys.db"
+	done
 
-	# the baseline on a copy of the same file
-	cp "$db" "$dir/plain.db"
+	# the baseline, then the purge alone, each on its own copy
 	purge_delete "$dir/plain.db" "$big"
-	size_del=$(mib "$dir/plain.db")
-	rm -f "$dir/plain.db" "$dir/plain.db-wal" "$dir/plain.db-shm"
+	size_del=$(purge_mib "$dir/plain.db")
+	purge_settle "$dir/alone.db"
+	purge_run "$dir/alone.db" "$big" "$now_text"
+	alone_s=$purge_s
+	rm -f "$dir"/plain.* "$dir"/alone.*
 
 	# the other seller: idle, then during the purge
+	purge_settle "$db"
 	start_serve purge "sqlite:$db"
 	sign_in "$serve_base" "$o_email" "$o_password"
 	url="$serve_base$PURGE_PATH"
 	get_json "$dir/page" "$url" "$cookie"
 	bench purge_idle "$url" -H "Cookie: $cookie"
 	parse purge_idle
-	purge_under_load "$db" "$big" "$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)" "$url" "$cookie"
+	purge_under_load "$db" "$big" "$now_text" "$url" "$cookie"
+	load_s=$purge_s
 	parse purge_during
 	alive "$serve_pid" "offboard serve (purge)"
-	size_purge=$(mib "$db")
+	size_purge=$(purge_mib "$db")
 
 	# the seller's rows are gone or under the pseudonym; the other seller's are all there
 	left=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM sellers WHERE id = '$big')
@@ -172,24 +201,25 @@ part_purge() {
 	fi
 	rm -rf "$dir"
 
-	r1=$(ratio "$purge_s" "$del_s")
+	r0=$(ratio "$alone_s" "$del_s")
+	r1=$(ratio "$load_s" "$del_s")
 	r2=$(ratio "$p99_purge_during" "$p99_purge_idle")
-	m1=$(met "b > 0 && a <= 3 * b" -v a="$purge_s" -v b="$del_s")
+	m1=$(met "b > 0 && a <= 3 * b" -v a="$load_s" -v b="$del_s")
 	m2=$(met "a != \"?\" && b != \"?\" && b > 0 && a + 0 <= 2 * b" -v a="$p99_purge_during" \
 		-v b="$p99_purge_idle")
 	echo
-	printf '%-28s %10s %12s\n' name seconds "file (MiB)"
-	printf '%-28s %10s %12s\n' "before" "" "$size0"
-	printf '%-28s %10s %12s\n' "offboard purge (under load)" "$purge_s" "$size_purge"
-	printf '%-28s %10s %12s\n' "DELETE + VACUUM (sqlite3)" "$del_s" "$size_del"
-	echo "rows of the seller: $rows; offboard: $purge_out"
-	echo "ratio purge/plain delete: $r1"
-	echo "aim: purge within 3x the plain delete: $m1"
+	echo "rows of the seller: $rows (a purge deletes some, keeps the financial ones under a pseudonym)"
+	printf '%-30s %10s %8s %12s\n' name seconds ratio "file (MiB)"
+	printf '%-30s %10s %8s %12s\n' "before" "" "" "$size0"
+	printf '%-30s %10s %8s %12s\n' "DELETE + VACUUM (sqlite3)" "$del_s" 1.00 "$size_del"
+	printf '%-30s %10s %8s %12s\n' "offboard purge, alone" "$alone_s" "$r0" ""
+	printf '%-30s %10s %8s %12s\n' "offboard purge, under load" "$load_s" "$r1" "$size_purge"
+	echo "aim: purge (under load) within 3x the plain delete: $m1"
 	echo
-	printf '%-28s %14s %12s %10s\n' "other seller" requests/s "p99 (ms)" non-2xx
-	printf '%-28s %14.1f %12s %10s\n' "idle ($DURATION)" "$rps_purge_idle" "$p99_purge_idle" "$bad_purge_idle"
-	printf '%-28s %14.1f %12s %10s\n' "during the purge" "$rps_purge_during" "$p99_purge_during" \
-		"$bad_purge_during"
+	printf '%-30s %14s %12s %10s\n' "other seller" requests/s "p99 (ms)" non-2xx
+	printf '%-30s %14.1f %12s %10s\n' "idle ($DURATION)" "$rps_purge_idle" "$p99_purge_idle" "$bad_purge_idle"
+	printf '%-30s %14.1f %12s %10s\n' "during the purge (${load_s} s)" "$rps_purge_during" \
+		"$p99_purge_during" "$bad_purge_during"
 	echo "ratio p99 during/idle: $r2"
 	echo "aim: the other seller's p99 at most 2x idle: $m2"
 }

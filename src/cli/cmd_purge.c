@@ -52,7 +52,7 @@ int cmd_purge(int argc, char **argv)
 		return 1;
 	}
 	ob_err_clear(&err);
-	rc = purge_run(st, seller, clock_now(), e, &err) == OB_OK ? 0 : 1;
+	rc = purge_run(st, seller, clock_now(), e, NULL, &err) == OB_OK ? 0 : 1;
 	store_close(st);
 	if (rc == 0)
 		printf("purged: certificate %s in %s/certificates/%s.json\n", e->id, cfg.data_dir, e->id);

@@ -53,7 +53,8 @@ static enum ob_rc not_due(struct ob_err *err, const char *code, int64_t at, int6
 	return ob_fail(err, OB_ECONFLICT, code, NULL, "the purge is not due: %s (until %s)", why, when);
 }
 
-/* The checks of purge_due on a seller not yet being purged. */
+/* Whether a seller not yet being purged may be: OB_OK, or OB_ECONFLICT
+ * with *due_at the time to try again. */
 static enum ob_rc due_checks(struct store *st, const struct seller *s, int64_t now, int64_t *due_at,
 			     struct ob_err *err)
 {
@@ -87,38 +88,14 @@ static enum ob_rc due_checks(struct store *st, const struct seller *s, int64_t n
 	return OB_OK;
 }
 
-enum ob_rc purge_due(struct store *st, const char *seller_id, int64_t now, int64_t *due_at,
-		     struct ob_err *err)
-{
-	char subject[CRYPTO_HASH_HEX_LEN + 1];
-	struct erasure *e = malloc(sizeof(*e));
-	struct seller s;
-	enum ob_rc rc;
-
-	*due_at = 0;
-	if (e == NULL)
-		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
-	certificate_subject(seller_id, subject);
-	rc = store_erasure_of(st, seller_id, subject, e, err);
-	if (rc == OB_OK && e->status == ERASURE_RUNNING)
-		rc = OB_OK;
-	else if (rc == OB_OK)
-		rc = ob_fail(err, OB_EGONE, "already_purged", NULL, "the seller's data was erased already");
-	else if (rc == OB_ENOTFOUND && (rc = store_seller_get(st, seller_id, &s, err)) == OB_OK)
-		rc = due_checks(st, &s, now, due_at, err);
-	free(e);
-	return rc;
-}
-
 /* Step 1, in one transaction: the erasure, the pseudonym's own seller row
  * (the kept records refer to it), and the seller marked purged. */
 static enum ob_rc start(struct store *st, const char *seller_id, int64_t now, struct erasure *e,
-			struct ob_err *err)
+			int64_t *due_at, struct ob_err *err)
 {
 	struct seller *s = calloc(2, sizeof(*s)), *p;
 	struct closure c;
 	char detail[160];
-	int64_t due_at;
 	enum ob_rc rc;
 
 	if (s == NULL)
@@ -136,7 +113,7 @@ static enum ob_rc start(struct store *st, const char *seller_id, int64_t now, st
 		goto out;
 	}
 	if (rc != OB_ENOTFOUND || (rc = store_seller_get(st, seller_id, s, err)) != OB_OK ||
-	    (rc = due_checks(st, s, now, &due_at, err)) != OB_OK ||
+	    (rc = due_checks(st, s, now, due_at, err)) != OB_OK ||
 	    (rc = store_closure_current(st, seller_id, &c, err)) != OB_OK) {
 		store_rollback(st);
 		goto out;
@@ -372,15 +349,18 @@ static void compact(struct store *st)
 }
 
 enum ob_rc purge_run(struct store *st, const char *seller_id, int64_t now, struct erasure *erasure,
-		     struct ob_err *err)
+		     int64_t *due_at, struct ob_err *err)
 {
 	struct erasure *e = calloc(1, sizeof(*e));
+	int64_t when = 0;
 	int more = 1;
 	enum ob_rc rc;
 
 	if (e == NULL)
 		return ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
-	rc = start(st, seller_id, now, e, err);
+	rc = start(st, seller_id, now, e, &when, err);
+	if (due_at)
+		*due_at = when;
 	/* done, but a run killed while compacting left free pages behind */
 	if (rc == OB_EGONE)
 		compact(st);
@@ -410,16 +390,14 @@ enum ob_rc purge_schedule(struct store *st, const char *seller_id, int64_t erase
 enum ob_rc purge_job(struct store *st, const struct job *job, int64_t now, struct ob_err *err)
 {
 	int64_t due_at = 0;
-	enum ob_rc rc = purge_run(st, job->payload, now, NULL, err);
+	enum ob_rc rc = purge_run(st, job->payload, now, NULL, &due_at, err);
 
 	if (rc == OB_EGONE || rc == OB_ENOTFOUND)
 		return OB_OK;
 	if (rc != OB_ECONFLICT)
 		return rc;
 	/* not due yet: come back when it will be */
-	if (purge_due(st, job->payload, now, &due_at, err) != OB_ECONFLICT || due_at <= now)
-		due_at = now + DAY;
-	return purge_schedule(st, job->payload, due_at, err);
+	return purge_schedule(st, job->payload, due_at > now ? due_at : now + DAY, err);
 }
 
 enum ob_rc purge_job_retention(struct store *st, const struct job *job, int64_t now, struct ob_err *err)

@@ -29,18 +29,15 @@
  * signs them (borrowed for the life of the program). */
 void purge_init(const char *data_dir, const struct signing_key *key);
 
-/* Whether the seller's purge may run at now: OB_OK, or OB_ECONFLICT with
- * code "purge_not_due" (not closed, history access or reserve not over:
- * *due_at says when), "legal_hold" (*due_at: its end), "open_liability"
- * (open claims, payouts in flight or a debt: *due_at a day later), OB_EGONE
- * "already_purged", OB_ENOTFOUND. A purge that was started is due. */
-enum ob_rc purge_due(struct store *st, const char *seller_id, int64_t now, int64_t *due_at,
-		     struct ob_err *err);
-
-/* Runs (or resumes) the seller's purge to its end when it is due; errors as
- * purge_due. *erasure (may be NULL) receives the finished erasure. */
+/* Runs (or resumes) the seller's purge to its end when it is due at now.
+ * When it is not: OB_ECONFLICT with code "purge_not_due" (not closed,
+ * history access or reserve not over), "legal_hold" or "open_liability"
+ * (open claims, payouts in flight or a debt), and *due_at (may be NULL)
+ * the time to try again; OB_EGONE "already_purged"; OB_ENOTFOUND. A purge
+ * once started is always due. *erasure (may be NULL) receives the finished
+ * erasure. */
 enum ob_rc purge_run(struct store *st, const char *seller_id, int64_t now, struct erasure *erasure,
-		     struct ob_err *err);
+		     int64_t *due_at, struct ob_err *err);
 
 /* Schedules the purge of a closed seller at erase_at (closure.c). */
 enum ob_rc purge_schedule(struct store *st, const char *seller_id, int64_t erase_at, struct ob_err *err);
