@@ -3,7 +3,8 @@
 # Usage: bench/run.sh BIN [PART...]      PART: account import orders readiness pg export purge
 #        (default: all, in that order; or BENCH="import pg" in the environment)
 # Environment: DURATION=10s WARMUP=2s per wrk run; IMPORT_ORDERS=1000000 (part
-# import); GEN_ORDERS=1000000 (the seller of parts orders, readiness and pg).
+# import); GEN_ORDERS=1000000 (the seller of parts orders, readiness and pg);
+# PURGE_ORDERS (the seller part purge erases; default GEN_ORDERS).
 #
 #   account    authenticated GET /api/v1/account, offboard vs nginx (same bytes)
 #   import     offboard import of 1M order records (JSONL) vs sqlite3 .import (CSV)
