@@ -33,7 +33,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: offboard COMMAND [options]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nEvery command has --help. Settings also come from OFFBOARD_* variables.\n");
 }
 
