@@ -187,28 +187,42 @@ static enum ob_rc shred(struct store *st, struct erasure *e, int64_t now, struct
 	    (rc = remove_files(st, e, "exports", export_remove_files, err)) != OB_OK ||
 	    (rc = remove_files(st, e, "emails", notify_remove_mail_file, err)) != OB_OK)
 		return rc;
-	e->key_destroyed_at = now;
-	return store_erasure_update(st, e, err);
+	/* written on the erasure as it stands (another process may be at work) */
+	if ((rc = store_begin(st, 1, err)) != OB_OK)
+		return rc;
+	if ((rc = store_erasure_get(st, e->id, e, err)) == OB_OK && e->key_destroyed_at == 0) {
+		e->key_destroyed_at = now;
+		rc = store_erasure_update(st, e, err);
+	}
+	if (rc != OB_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, err);
 }
 
-/* One transaction of step 3 on the table at e->step: a batch, its count,
- * and the step moved on when the table is done. *more: call again. */
-static enum ob_rc purge_batch(struct store *st, struct erasure *e, int *more, struct ob_err *err)
+/* One transaction of step 3 on the table at the erasure's step: a batch,
+ * its count, and the step moved on when the table is done. The erasure is
+ * read again first: another process purging the same seller (a job beside
+ * `offboard purge`) may have moved it on, and every table is counted once. */
+static enum ob_rc purge_batch(struct store *st, struct erasure *e, struct ob_err *err)
 {
-	const struct data_table *t = &data_tables[e->step];
+	const struct data_table *t;
 	struct erasure_count c;
 	int64_t rows = 0;
 	enum ob_rc rc;
 
-	*more = 1;
-	if (t->action == PURGE_NONE) {
-		e->step++;
-		return OB_OK;
-	}
-	memset(&c, 0, sizeof(c));
-	snprintf(c.table, sizeof(c.table), "%s", t->name);
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
+	if ((rc = store_erasure_get(st, e->id, e, err)) != OB_OK)
+		goto fail;
+	if (e->status != ERASURE_RUNNING || (size_t)e->step >= data_tables_count) {
+		store_rollback(st);
+		return OB_OK;
+	}
+	t = &data_tables[e->step];
+	memset(&c, 0, sizeof(c));
+	snprintf(c.table, sizeof(c.table), "%s", t->name);
 	if (t->action == PURGE_RETAIN) {
 		rc = store_purge_rows(st, (size_t)e->step, PURGE_SQL_COUNT, e->seller_id, NULL, 0, &rows, err);
 		c.retained = rows;
@@ -217,24 +231,23 @@ static enum ob_rc purge_batch(struct store *st, struct erasure *e, int *more, st
 		rc = store_purge_rows(st, (size_t)e->step, PURGE_SQL_PSEUDONYMISE, e->seller_id, e->pseudonym,
 				      PURGE_BATCH, &rows, err);
 		c.pseudonymised = c.retained = rows;
-	} else {
+	} else if (t->action == PURGE_DELETE) {
 		rc = store_purge_rows(st, (size_t)e->step, PURGE_SQL_DELETE, e->seller_id, NULL, PURGE_BATCH,
 				      &rows, err);
 		c.erased = rows;
 	}
 	if (rows < PURGE_BATCH)
 		e->step++;
-	if (rc == OB_OK)
+	if (rc == OB_OK && t->action != PURGE_NONE)
 		rc = store_erasure_count_add(st, e->id, &c, err);
 	if (rc == OB_OK)
 		rc = store_erasure_update(st, e, err);
-	if (rc != OB_OK) {
-		store_rollback(st);
-		if (rows < PURGE_BATCH)
-			e->step--;
-		return rc;
-	}
+	if (rc != OB_OK)
+		goto fail;
 	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return rc;
 }
 
 /* The certificate of the erasure's counts, signed, saved and kept. */
@@ -310,6 +323,15 @@ static enum ob_rc finish(struct store *st, struct erasure *e, int64_t now, struc
 	e->purged_at = now;
 	if ((rc = store_begin(st, 1, err)) != OB_OK)
 		return rc;
+	/* another process purging the same seller (a job beside `offboard
+	 * purge`) got here first: its certificate and records stand */
+	if ((rc = store_erasure_get(st, e->id, e, err)) != OB_OK)
+		goto fail;
+	if (e->status != ERASURE_RUNNING) {
+		store_rollback(st);
+		return OB_OK;
+	}
+	e->purged_at = now;
 	if ((rc = certify(st, e, e->retention_ends_at, err)) != OB_OK)
 		goto fail;
 	crypto_sha256_hex(e->certificate, strlen(e->certificate), hash);
@@ -353,7 +375,6 @@ enum ob_rc purge_run(struct store *st, const char *seller_id, int64_t now, struc
 {
 	struct erasure *e = calloc(1, sizeof(*e));
 	int64_t when = 0;
-	int more = 1;
 	enum ob_rc rc;
 
 	if (e == NULL)
@@ -366,8 +387,8 @@ enum ob_rc purge_run(struct store *st, const char *seller_id, int64_t now, struc
 		compact(st);
 	if (rc != OB_OK || (rc = shred(st, e, now, err)) != OB_OK)
 		goto out;
-	while (rc == OB_OK && more && (size_t)e->step < data_tables_count)
-		rc = purge_batch(st, e, &more, err);
+	while (rc == OB_OK && e->status == ERASURE_RUNNING && (size_t)e->step < data_tables_count)
+		rc = purge_batch(st, e, err);
 	if (rc == OB_OK && (rc = finish(st, e, now, err)) == OB_OK) {
 		compact(st);
 		log_kv(LOG_INFO, "seller purged", "erasure_id", e->id, NULL);

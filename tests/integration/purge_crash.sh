@@ -401,6 +401,33 @@ done
 [ "$psn_rows" -gt "$orders" ] || fail "the pseudonym has only $psn_rows rows"
 other_rows=$(q 0 "SELECT COUNT(*) FROM orders WHERE seller_id IN ('${others[0]}', '${others[1]}')")
 
+# --- copy 3: two processes purge the seller at the same moment (the job
+# beside `offboard purge`): one certificate, one account.purged, the counts
+# of the uninterrupted purge ---
+copy 3
+ob 3 purge --seller "$s" > "$dir/purge3a.out" 2>"$dir/purge3a.err" &
+pa=$!
+ob 3 purge --seller "$s" > "$dir/purge3b.out" 2>"$dir/purge3b.err" &
+pb=$!
+ra=0 rb=0
+wait "$pa" || ra=$?
+wait "$pb" || rb=$?
+for x in a:$ra b:$rb; do
+	r=${x#*:}
+	[ "$r" = 0 ] || { [ "$r" = 1 ] && grep -q already_purged "$dir/purge3${x%%:*}.err"; } ||
+		fail "copy 3: a concurrent purge exited $r: $(tail -n 3 "$dir/purge3${x%%:*}.err")"
+done
+[ "$ra" = 0 ] || [ "$rb" = 0 ] || fail "copy 3: neither concurrent purge finished"
+cert_counts "$(cert_file 3)" > "$dir/counts3"
+diff "$dir/counts1" "$dir/counts3" > "$dir/counts3.diff" ||
+	fail "two purges at once count differently:"$'\n'"$(cat "$dir/counts3.diff")"
+for a in purge.started account.purged; do
+	k=$(q 3 "SELECT COUNT(*) FROM audit_log WHERE seller_id = '$s' AND action = '$a'")
+	[ "$k" = 1 ] || fail "copy 3: $k audit records $a after two purges at once"
+done
+ob 3 check > "$dir/check3.out" 2>&1 || fail "copy 3: offboard check: $(cat "$dir/check3.out")"
+ob 3 audit verify > "$dir/audit3.out" 2>&1 || fail "copy 3: audit verify: $(cat "$dir/audit3.out")"
+
 say "ok: $kills kills at $distinct points (attempt $attempt) give the certificate of the uninterrupted" \
 	"purge ($(awk '{ n += $2 + $3 + $4 } END { print n }' "$dir/counts1") rows counted, $psn_rows kept" \
 	"under the pseudonym); the other sellers' $other_rows orders untouched"
