@@ -50,6 +50,7 @@ enum ob_rc h_ops_hold_create(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_holds_list(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_hold_get(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_erasure_get(struct req *r, struct ob_err *err);
+enum ob_rc h_ops_seller_erasure(struct req *r, struct ob_err *err);
 enum ob_rc h_ops_hold_release(struct req *r, struct ob_err *err);
 
 /* h_ops_webhooks.c */

@@ -58,6 +58,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/ops/legal-holds/{id}", h_ops_hold_get, ROUTE_OPS, 0 },
 	{ "DELETE", "/api/v1/ops/legal-holds/{id}", h_ops_hold_release, ROUTE_OPS, 0 },
 	{ "GET", "/api/v1/ops/erasures/{id}", h_ops_erasure_get, ROUTE_OPS, 0 },
+	{ "GET", "/api/v1/ops/sellers/{id}/erasure", h_ops_seller_erasure, ROUTE_OPS, 0 },
 	{ "POST", "/api/v1/ops/webhooks", h_ops_webhook_create, ROUTE_OPS, ROUTE_IDEMPOTENT },
 	{ "GET", "/api/v1/ops/webhooks", h_ops_webhooks_list, ROUTE_OPS, 0 },
 	{ "GET", "/api/v1/ops/webhooks/deliveries", h_ops_deliveries_list, ROUTE_OPS, 0 },

@@ -318,6 +318,10 @@ check(Seller(A["email"], A["password"]).sign_in()[0] == 401, "the purged seller 
 req = urllib.request.Request(URL + "/api/v1/ops/erasures/" + cert["id"], headers={"Authorization": "Bearer " + OPS})
 check(urllib.request.urlopen(req).read() == open(cert_path, "rb").read(), "the API's certificate differs")
 expect(ops("GET", "/api/v1/ops/erasures/cer_nosuchthing"), 404, "unknown certificate")
+er = expect(ops("GET", "/api/v1/ops/sellers/%s/erasure" % a_id), 200, "the seller's erasure")
+check(er["status"] == "purged" and er["id"] == cert["id"] and er["pseudonym"] == cert["pseudonym"] and
+      er["certificate"] == "/api/v1/ops/erasures/" + cert["id"], "erasure: %s" % er)
+expect(ops("GET", "/api/v1/ops/sellers/%s/erasure" % b_id), 404, "the other seller was never purged")
 st, deliveries = ops("GET", "/api/v1/ops/webhooks/deliveries")
 check(any(d["event"] == "account.purged" for d in deliveries["items"]), "no account.purged delivery")
 server.send_signal(signal.SIGTERM)
