@@ -432,7 +432,7 @@ void notify_remove_mail_file(const char *email_id)
 
 	snprintf(path, sizeof(path), "%s/mail/%s.eml", g.data_dir, email_id);
 	unlink(path);
-	strcat(path, ".tmp");
+	snprintf(path, sizeof(path), "%s/mail/%s.eml.tmp", g.data_dir, email_id);
 	unlink(path);
 }
 
