@@ -62,12 +62,14 @@ enum ob_rc idempotency_run(struct req *r, route_fn fn, const char *key, const ch
 	}
 	if ((rc = fn(r, err)) != OB_OK)
 		goto fail;
-	if (r->status >= 200 && r->status < 300 && r->resp) {
+	/* the answer as the handler gave it: a JSON value or JSON text */
+	if (r->status >= 200 && r->status < 300 &&
+	    (r->resp || (r->text && r->content_type && strcmp(r->content_type, "application/json") == 0))) {
 		snprintf(rec.scope, sizeof(rec.scope), "%s", scope);
 		snprintf(rec.key, sizeof(rec.key), "%s", key);
 		rec.status = r->status;
 		rec.created_at = clock_now();
-		rec.body = json_dumps(r->resp, JSON_COMPACT);
+		rec.body = r->resp ? json_dumps(r->resp, JSON_COMPACT) : strdup(r->text);
 		if (rec.body == NULL) {
 			rc = ob_fail(err, OB_ENOMEM, NULL, NULL, "out of memory");
 			goto fail;

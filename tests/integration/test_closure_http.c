@@ -392,15 +392,24 @@ static void cancel_in_grace_and_pause(void **state)
 
 static void unconfirmed_requests_expire(void **state)
 {
-	char id[40], email[96], token[64], body[256];
+	char id[40], email[96], token[64], body[256], hdr[16];
 	struct seller_login l;
 	struct response r;
 
 	(void)state;
 	new_seller("expire", id, email, &l);
-	as_seller(&l, "POST", "/api/v1/account/closure", "{\"reason\":\"other\",\"acknowledge\":true,\"password\":\"correct horse\"}", &r);
-	assert_int_equal(r.status, 202);
-	response_free(&r);
+	/* sent twice with one Idempotency-Key (a retry after a lost answer):
+	 * the first answer again, not closure_in_progress */
+	for (int i = 0; i < 2; i++) {
+		const char *h[] = { l.cookie, l.csrf, "Idempotency-Key: expire-request", NULL };
+
+		http_json(&srv, "POST", "/api/v1/account/closure", h,
+			  "{\"reason\":\"other\",\"acknowledge\":true,\"password\":\"correct horse\"}", &r);
+		assert_int_equal(r.status, 202);
+		assert_string_equal(str(r.json, "status"), "closure_requested");
+		assert_int_equal(response_header(&r, "Idempotent-Replayed", hdr, sizeof(hdr)) != NULL, i == 1);
+		response_free(&r);
+	}
 	assert_int_equal(mail_token(email, token, sizeof(token)), 0);
 	run_jobs_at(time(NULL) + 3601);
 	as_seller(&l, "GET", "/api/v1/account", NULL, &r);
