@@ -2,10 +2,10 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/textbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,95 +22,45 @@ static const char sig_open[] = ",\n  \"signature\": \"";
 
 #define TIME_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
 
-/* --- a bounded growing buffer --- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void put(struct buf *b, const void *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (cap > CERTIFICATE_TEXT_MAX || (p = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void put_text(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->failed = 1;
-	else
-		put(b, tmp, (size_t)n);
-}
-
 /* A JSON string (RFC 8259) of valid UTF-8 s: quotes, backslashes and
  * control characters escaped, the rest as it is. */
-static void put_str(struct buf *b, const char *s)
+static void put_str(struct textbuf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 
-	put(b, "\"", 1);
+	textbuf_add(b, "\"", 1);
 	while (*p) {
 		const unsigned char *run = p;
 		while (*p >= 0x20 && *p != '"' && *p != '\\')
 			p++;
-		put(b, run, (size_t)(p - run));
+		textbuf_add(b, run, (size_t)(p - run));
 		if (*p == '\0')
 			break;
 		if (*p == '"' || *p == '\\') {
 			char esc[2] = { '\\', (char)*p };
-			put(b, esc, 2);
+			textbuf_add(b, esc, 2);
 		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
 			char esc[2] = { '\\', *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't' };
-			put(b, esc, 2);
+			textbuf_add(b, esc, 2);
 		} else {
 			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
-			put(b, esc, 6);
+			textbuf_add(b, esc, 6);
 		}
 		p++;
 	}
-	put(b, "\"", 1);
+	textbuf_add(b, "\"", 1);
 }
 
 /* A time, or null for 0. */
-static void put_time(struct buf *b, int64_t t)
+static void put_time(struct textbuf *b, int64_t t)
 {
 	char iso[32];
 
 	if (t == 0)
-		put_text(b, "null");
+		textbuf_str(b, "null");
 	else
-		putf(b, "\"%s\"", clock_format(t, iso, sizeof(iso)));
+		textbuf_fmt(b, "\"%s\"", clock_format(t, iso, sizeof(iso)));
 }
 
 /* --- checks of what the purge hands in --- */
@@ -223,50 +173,50 @@ void certificate_subject(const char *seller_id, char out[65])
 
 /* The document without its signature: everything up to and including the
  * public key, closed with "\n}\n". */
-static void put_document(struct buf *b, const struct certificate *c, const char *pk64)
+static void put_document(struct textbuf *b, const struct certificate *c, const char *pk64)
 {
-	put_text(b, head);
-	put_text(b, "  \"id\": ");
+	textbuf_str(b, head);
+	textbuf_str(b, "  \"id\": ");
 	put_str(b, c->id);
-	put_text(b, ",\n  \"pseudonym\": ");
+	textbuf_str(b, ",\n  \"pseudonym\": ");
 	put_str(b, c->pseudonym);
-	put_text(b, ",\n  \"subject_sha256\": ");
+	textbuf_str(b, ",\n  \"subject_sha256\": ");
 	put_str(b, c->subject_sha256);
-	put_text(b, ",\n  \"marketplace_id\": ");
+	textbuf_str(b, ",\n  \"marketplace_id\": ");
 	put_str(b, c->marketplace_id);
-	put_text(b, ",\n  \"started_at\": ");
+	textbuf_str(b, ",\n  \"started_at\": ");
 	put_time(b, c->started_at);
-	put_text(b, ",\n  \"key_destroyed_at\": ");
+	textbuf_str(b, ",\n  \"key_destroyed_at\": ");
 	put_time(b, c->key_destroyed_at);
-	put_text(b, ",\n  \"purged_at\": ");
+	textbuf_str(b, ",\n  \"purged_at\": ");
 	put_time(b, c->purged_at);
-	put_text(b, ",\n  \"retention_ends_at\": ");
+	textbuf_str(b, ",\n  \"retention_ends_at\": ");
 	put_time(b, c->retention_ends_at);
-	put_text(b, c->ntables ? ",\n  \"tables\": [\n" : ",\n  \"tables\": []");
+	textbuf_str(b, c->ntables ? ",\n  \"tables\": [\n" : ",\n  \"tables\": []");
 	for (size_t i = 0; i < c->ntables; i++) {
 		const struct certificate_table *t = &c->tables[i];
-		put_text(b, "    {\n      \"table\": ");
+		textbuf_str(b, "    {\n      \"table\": ");
 		put_str(b, t->table);
-		putf(b, ",\n      \"erased\": %lld,\n      \"pseudonymised\": %lld,\n      \"retained\": %lld",
+		textbuf_fmt(b, ",\n      \"erased\": %lld,\n      \"pseudonymised\": %lld,\n      \"retained\": %lld",
 		     (long long)t->erased, (long long)t->pseudonymised, (long long)t->retained);
-		put_text(b, ",\n      \"legal_basis\": ");
+		textbuf_str(b, ",\n      \"legal_basis\": ");
 		if (t->legal_basis[0])
 			put_str(b, t->legal_basis);
 		else
-			put_text(b, "null");
-		put_text(b, ",\n      \"retention_ends_at\": ");
+			textbuf_str(b, "null");
+		textbuf_str(b, ",\n      \"retention_ends_at\": ");
 		put_time(b, t->retention_ends_at);
-		put_text(b, i + 1 < c->ntables ? "\n    },\n" : "\n    }\n  ]");
+		textbuf_str(b, i + 1 < c->ntables ? "\n    },\n" : "\n    }\n  ]");
 	}
-	put_text(b, key_open);
-	put_text(b, pk64);
-	put_text(b, doc_end);
+	textbuf_str(b, key_open);
+	textbuf_str(b, pk64);
+	textbuf_str(b, doc_end);
 }
 
 enum ob_rc certificate_write(const struct certificate *c, const struct signing_key *k, char **out,
 			     size_t *len, struct ob_err *err)
 {
-	struct buf b = { 0 };
+	struct textbuf b = { .limit = CERTIFICATE_TEXT_MAX };
 	unsigned char sig[SIGNING_SIG_LEN];
 	char pk64[SIGNING_PK_B64_LEN + 1], sig64[SIGNING_SIG_B64_LEN + 1];
 	enum ob_rc rc;
@@ -284,9 +234,9 @@ enum ob_rc certificate_write(const struct certificate *c, const struct signing_k
 	crypto_sign_detached(sig, NULL, (const unsigned char *)b.p, b.len, k->sk);
 	sodium_bin2base64(sig64, sizeof(sig64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
 	b.len -= LIT(doc_end) - 1;   /* "\n}\n"; the quote that closes the public key stays */
-	put_text(&b, sig_open);
-	put_text(&b, sig64);
-	put_text(&b, doc_end);
+	textbuf_str(&b, sig_open);
+	textbuf_str(&b, sig64);
+	textbuf_str(&b, doc_end);
 	if (b.failed) {
 		free(b.p);
 		return ob_fail(err, OB_ENOMEM, "no_memory", NULL, "out of memory writing a certificate");

@@ -6,13 +6,13 @@
 #include "core/crypto.h"
 #include "core/id.h"
 #include "core/log.h"
+#include "core/textbuf.h"
 #include "domain/text.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,58 +71,6 @@ const struct notify_settings *notify_settings(void)
 }
 
 /* --- small helpers --- */
-
-/* A growing buffer with a hard limit; once over it, failed stays set. */
-struct buf {
-	char *p;
-	size_t len, cap, limit;
-	int failed;
-};
-
-static void buf_add(struct buf *b, const void *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *grown;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (cap > b->limit + 1)
-			cap = b->limit + 1;
-		if (b->len + n > b->limit || (grown = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = grown;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_fmt(struct buf *b, const char *fmt, ...)
-{
-	char tmp[1400];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->failed = 1;
-	else
-		buf_add(b, tmp, (size_t)n);
-}
 
 /* Returns 1 when s is valid UTF-8 (no overlong forms, no surrogates). */
 static int utf8_valid(const char *s)
@@ -193,7 +141,7 @@ fail:
 
 /* --- e-mail: the message --- */
 
-static void header_date(struct buf *b, int64_t t)
+static void header_date(struct textbuf *b, int64_t t)
 {
 	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -205,24 +153,24 @@ static void header_date(struct buf *b, int64_t t)
 		b->failed = 1;
 		return;
 	}
-	buf_fmt(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wday[tm.tm_wday], tm.tm_mday,
+	textbuf_fmt(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wday[tm.tm_wday], tm.tm_mday,
 		mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* Subject as is when it is plain ASCII, else as RFC 2047 encoded words
  * ("=?UTF-8?B?...?=") of at most 39 bytes each, never splitting a
  * character, folded onto continuation lines. */
-static void header_subject(struct buf *b, const char *s)
+static void header_subject(struct textbuf *b, const char *s)
 {
 	size_t n = strlen(s), i = 0;
 	int plain = strstr(s, "=?") == NULL;
 
 	for (size_t k = 0; k < n && plain; k++)
 		plain = (unsigned char)s[k] >= 0x20 && (unsigned char)s[k] < 0x7f;
-	buf_str(b, "Subject: ");
+	textbuf_str(b, "Subject: ");
 	if (plain) {
-		buf_str(b, s);
-		buf_str(b, "\r\n");
+		textbuf_str(b, s);
+		textbuf_str(b, "\r\n");
 		return;
 	}
 	while (i < n) {
@@ -232,17 +180,17 @@ static void header_subject(struct buf *b, const char *s)
 			take--;
 		sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)s + i, take,
 				  sodium_base64_VARIANT_ORIGINAL);
-		buf_fmt(b, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", b64);
+		textbuf_fmt(b, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", b64);
 		i += take;
 	}
-	buf_str(b, "\r\n");
+	textbuf_str(b, "\r\n");
 }
 
 /* The body in quoted-printable (RFC 2045): lines of at most 76
  * characters ending in CRLF, '=' and bytes outside printable ASCII as =XX,
  * white space at a line's end encoded, and a '.' that starts a line
  * encoded too, so no line of the message is a lone "." to SMTP. */
-static void body_qp(struct buf *b, const char *s)
+static void body_qp(struct textbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t col = 0;
@@ -255,14 +203,14 @@ static void body_qp(struct buf *b, const char *s)
 		if (c == '\r' && p[1] == '\n')
 			continue;
 		if (c == '\n') {
-			buf_str(b, "\r\n");
+			textbuf_str(b, "\r\n");
 			col = 0;
 			continue;
 		}
 		eol = p[1] == '\0' || p[1] == '\n' || (p[1] == '\r' && p[2] == '\n');
 		literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !eol);
 		if (col + (literal ? 1 : 3) > 75) {
-			buf_str(b, "=\r\n");
+			textbuf_str(b, "=\r\n");
 			col = 0;
 		}
 		if (c == '.' && col == 0)
@@ -273,11 +221,11 @@ static void body_qp(struct buf *b, const char *s)
 		} else {
 			snprintf(tok, sizeof(tok), "=%02X", c);
 		}
-		buf_str(b, tok);
+		textbuf_str(b, tok);
 		col += strlen(tok);
 	}
 	if (col > 0)
-		buf_str(b, "\r\n");
+		textbuf_str(b, "\r\n");
 }
 
 /* Returns 1 when body can go as it is ("7bit"): ASCII only, no lone CR,
@@ -299,7 +247,7 @@ static int body_7bit(const char *s)
 }
 
 /* body_7bit()'s text with CRLF line ends, ending in one. */
-static void body_plain(struct buf *b, const char *s)
+static void body_plain(struct textbuf *b, const char *s)
 {
 	size_t col = 0;
 
@@ -307,30 +255,30 @@ static void body_plain(struct buf *b, const char *s)
 		if (*s == '\r')
 			continue;
 		if (*s == '\n') {
-			buf_str(b, "\r\n");
+			textbuf_str(b, "\r\n");
 			col = 0;
 		} else {
-			buf_add(b, s, 1);
+			textbuf_add(b, s, 1);
 			col++;
 		}
 	}
 	if (col > 0)
-		buf_str(b, "\r\n");
+		textbuf_str(b, "\r\n");
 }
 
 /* The whole RFC 5322 message of e, malloc'ed into *out (NUL-terminated,
  * CRLF line ends). */
 static enum ob_rc build_message(const struct email *e, char **out, size_t *len, struct ob_err *err)
 {
-	struct buf b = { .limit = MESSAGE_MAX };
+	struct textbuf b = { .limit = MESSAGE_MAX };
 	const char *at = strrchr(g.mail_from, '@');
 	int plain = body_7bit(e->body);
 
 	header_date(&b, e->created_at);
-	buf_fmt(&b, "From: %s\r\nTo: %s\r\n", g.mail_from, e->to_address);
+	textbuf_fmt(&b, "From: %s\r\nTo: %s\r\n", g.mail_from, e->to_address);
 	header_subject(&b, e->subject);
-	buf_fmt(&b, "Message-ID: <%s@%s>\r\n", e->id, at && at[1] ? at + 1 : "offboard.invalid");
-	buf_fmt(&b, "MIME-Version: 1.0\r\n"
+	textbuf_fmt(&b, "Message-ID: <%s@%s>\r\n", e->id, at && at[1] ? at + 1 : "offboard.invalid");
+	textbuf_fmt(&b, "MIME-Version: 1.0\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Transfer-Encoding: %s\r\n"
 		    "Auto-Submitted: auto-generated\r\n"

@@ -3,58 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JSON_OUT_FIRST_CAP 4096
-
 void json_out_init(struct json_out *o, size_t limit)
 {
 	memset(o, 0, sizeof(*o));
-	o->limit = limit;
+	textbuf_init(&o->text, limit);
 }
 
 void json_out_free(struct json_out *o)
 {
-	free(o->buf);
-	o->buf = NULL;
-	o->len = o->cap = 0;
+	textbuf_free(&o->text);
 }
 
 static void fail(struct json_out *o)
 {
-	o->failed = 1;
-}
-
-/* Room for n more bytes and a NUL; 0 when there is none (o failed). */
-static int room(struct json_out *o, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (o->failed)
-		return 0;
-	if (n > o->limit || o->len > o->limit - n) {
-		fail(o);
-		return 0;
-	}
-	if (o->len + n + 1 <= o->cap)
-		return 1;
-	cap = o->cap ? o->cap : JSON_OUT_FIRST_CAP;
-	while (cap < o->len + n + 1)
-		cap *= 2;
-	if ((p = realloc(o->buf, cap)) == NULL) {
-		fail(o);
-		return 0;
-	}
-	o->buf = p;
-	o->cap = cap;
-	return 1;
+	o->text.failed = 1;
 }
 
 static void put(struct json_out *o, const char *s, size_t n)
 {
-	if (room(o, n)) {
-		memcpy(o->buf + o->len, s, n);
-		o->len += n;
-	}
+	textbuf_add(&o->text, s, n);
 }
 
 /* The comma before a value or a key, where one is due. */
@@ -153,7 +120,7 @@ static void quoted(struct json_out *o, const char *s)
 	size_t n;
 
 	put(o, "\"", 1);
-	while (*p && !o->failed) {
+	while (*p && !o->text.failed) {
 		run = p;
 		/* the plain bytes up to the next one that needs a look */
 		while (plain[*p])
@@ -247,7 +214,7 @@ void json_out_json(struct json_out *o, const json_t *v)
 		return;
 	}
 	before_value(o);
-	if (o->failed)
+	if (o->text.failed)
 		return;
 	if ((text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
 		fail(o);
@@ -261,12 +228,12 @@ char *json_out_take(struct json_out *o, size_t *len)
 {
 	char *text = NULL;
 
-	if (!o->failed && o->depth == 0 && !o->after_key && room(o, 0)) {
-		o->buf[o->len] = '\0';
-		text = o->buf;
+	/* an empty answer was never written: there is nothing to take */
+	if (!o->text.failed && o->depth == 0 && !o->after_key && o->text.p != NULL) {
+		text = o->text.p;
 		if (len)
-			*len = o->len;
-		o->buf = NULL;
+			*len = o->text.len;
+		o->text.p = NULL;
 	}
 	json_out_free(o);
 	return text;

@@ -16,6 +16,8 @@
 #ifndef OB_JSON_OUT_H
 #define OB_JSON_OUT_H
 
+#include "core/textbuf.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,9 +25,7 @@
 #define JSON_OUT_DEPTH 16
 
 struct json_out {
-	char *buf;                        /* owned until json_out_take */
-	size_t len, cap, limit;
-	int failed;
+	struct textbuf text;              /* owned until json_out_take */
 	int depth;                        /* open objects and arrays */
 	int after_key;                    /* a member's value comes next */
 	unsigned char object[JSON_OUT_DEPTH];  /* open bracket at each depth is { */
